@@ -1,0 +1,162 @@
+//! `receipt-desk profile …`: the settings screen's job, for scripts and terminals.
+
+use clap::{Args, Subcommand};
+
+use super::{CliError, Context, header_style_name, print_line, token_kind_name};
+use crate::config::{HeaderStyle, Profile, TokenKind};
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileAction {
+    /// Create a profile or change some of its fields; the result is validated.
+    Set(Box<SetArgs>),
+    /// List the profiles; `*` marks the default.
+    List,
+    /// Show a profile's fields.
+    Show {
+        /// The profile (default: --profile, or the default one).
+        name: Option<String>,
+    },
+    /// Remove a profile.
+    Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    pub name: String,
+    /// The user pool's AWS region, like ap-northeast-1.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The app client id.
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// A Cognito endpoint instead of the region's (moto, the local stack); "" removes it.
+    #[arg(long, value_name = "URL")]
+    pub cognito_endpoint: Option<String>,
+    /// The API stage URL, like `https://abc.execute-api.ap-northeast-1.amazonaws.com/Prod`.
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Which token the API takes.
+    #[arg(long, value_parser = ["id", "access"])]
+    pub token_kind: Option<String>,
+    /// `bearer` sends `Authorization: Bearer <token>`, `bare` the token alone.
+    #[arg(long, value_parser = ["bearer", "bare"])]
+    pub header_style: Option<String>,
+    /// Default S3 bucket for conversions.
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// Default PDF prefix.
+    #[arg(long)]
+    pub pdf_prefix: Option<String>,
+    /// Default upload (JPEG) prefix.
+    #[arg(long)]
+    pub upload_prefix: Option<String>,
+    /// Make this the default profile.
+    #[arg(long)]
+    pub default: bool,
+}
+
+pub(super) fn run(context: &Context, action: ProfileAction) -> Result<(), CliError> {
+    let mut config = context.load_config()?;
+    match action {
+        ProfileAction::Set(args) => {
+            let mut profile = config.profiles.get(&args.name).cloned().unwrap_or_default();
+            apply(&mut profile, &args);
+            profile
+                .validate(&args.name)
+                .map_err(|e| CliError::from_config(&e))?;
+            config.profiles.insert(args.name.clone(), profile);
+            if args.default || config.default_profile.is_none() {
+                config.default_profile = Some(args.name.clone());
+            }
+            config
+                .save(&context.config_path)
+                .map_err(|e| CliError::from_config(&e))?;
+            print_line(&format!(
+                "Saved profile {} in {}",
+                args.name,
+                context.config_path.display()
+            ));
+        }
+        ProfileAction::List => {
+            for name in config.profiles.keys() {
+                let mark = if config.default_profile.as_ref() == Some(name) {
+                    "*"
+                } else {
+                    " "
+                };
+                print_line(&format!("{mark} {name}"));
+            }
+        }
+        ProfileAction::Show { name } => {
+            let (name, profile) = config
+                .profile(name.as_deref().or(context.profile.as_deref()))
+                .map_err(|e| CliError::from_config(&e))?;
+            print_line(&format!("[{name}]"));
+            for (field, value) in fields(profile) {
+                print_line(&format!("{field} = {value}"));
+            }
+        }
+        ProfileAction::Remove { name } => {
+            if config.profiles.remove(&name).is_none() {
+                return Err(CliError::usage(format!(
+                    "there is no profile named \"{name}\""
+                )));
+            }
+            if config.default_profile.as_ref() == Some(&name) {
+                config.default_profile = None;
+            }
+            config
+                .save(&context.config_path)
+                .map_err(|e| CliError::from_config(&e))?;
+            print_line(&format!("Removed profile {name}"));
+        }
+    }
+    Ok(())
+}
+
+fn apply(profile: &mut Profile, args: &SetArgs) {
+    let optional = |value: &Option<String>, field: &mut Option<String>| {
+        if let Some(value) = value {
+            let value = value.trim();
+            *field = (!value.is_empty()).then(|| value.to_owned());
+        }
+    };
+    optional(&args.region, &mut profile.region);
+    if let Some(id) = &args.client_id {
+        id.trim().clone_into(&mut profile.client_id);
+    }
+    optional(&args.cognito_endpoint, &mut profile.cognito_endpoint);
+    optional(&args.api_url, &mut profile.api_url);
+    optional(&args.bucket, &mut profile.bucket);
+    optional(&args.pdf_prefix, &mut profile.pdf_prefix);
+    optional(&args.upload_prefix, &mut profile.upload_prefix);
+    match args.token_kind.as_deref() {
+        Some("access") => profile.token_kind = TokenKind::Access,
+        Some("id") => profile.token_kind = TokenKind::Id,
+        _ => {}
+    }
+    match args.header_style.as_deref() {
+        Some("bare") => profile.header_style = HeaderStyle::Bare,
+        Some("bearer") => profile.header_style = HeaderStyle::Bearer,
+        _ => {}
+    }
+}
+
+fn fields(profile: &Profile) -> Vec<(&'static str, String)> {
+    let or_unset = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not set)".to_owned());
+    vec![
+        ("region", or_unset(&profile.region)),
+        ("client_id", profile.client_id.clone()),
+        ("cognito_endpoint", or_unset(&profile.cognito_endpoint)),
+        ("api_url", or_unset(&profile.api_url)),
+        ("token_kind", token_kind_name(profile.token_kind).to_owned()),
+        (
+            "header_style",
+            header_style_name(profile.header_style).to_owned(),
+        ),
+        ("bucket", or_unset(&profile.bucket)),
+        ("pdf_prefix", or_unset(&profile.pdf_prefix)),
+        ("upload_prefix", or_unset(&profile.upload_prefix)),
+        ("username", or_unset(&profile.username)),
+    ]
+}

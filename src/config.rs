@@ -1,0 +1,359 @@
+//! Named profiles (which user pool, which API, which defaults) in a TOML file.
+//!
+//! No secret is ever stored here: client secrets and refresh tokens belong in the OS
+//! keyring. The file lives in the platform config dir unless `--config` or
+//! `RECEIPT_DESK_CONFIG` names another, so tests never touch a person's real settings.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use reqwest::Url;
+use serde::{Deserialize, Serialize};
+
+use crate::cognito;
+
+/// The environment variable that names the config file.
+pub const CONFIG_ENV: &str = "RECEIPT_DESK_CONFIG";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid config file: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("there is no profile named \"{name}\" (known: {known})")]
+    UnknownProfile { name: String, known: String },
+    #[error(
+        "no profile is set up yet: create one with `receipt-desk profile set NAME --region … --client-id …`"
+    )]
+    NoProfile,
+    #[error("profile \"{profile}\": {field} {reason}")]
+    Invalid {
+        profile: String,
+        field: &'static str,
+        reason: String,
+    },
+    #[error("no config directory could be found for this user (set {CONFIG_ENV})")]
+    NoConfigDir,
+}
+
+/// Which token the API's authorizer takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    /// What a REST API Cognito authorizer without OAuth scopes validates.
+    #[default]
+    Id,
+    Access,
+}
+
+/// How the token goes into the `Authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeaderStyle {
+    /// `Authorization: Bearer <token>`, as the seed's curl sends it.
+    #[default]
+    Bearer,
+    /// `Authorization: <token>`.
+    Bare,
+}
+
+/// One user pool + app client + API, and the values the convert form starts with.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    /// The AWS region of the user pool (`ap-northeast-1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub client_id: String,
+    /// Replaces the region's Cognito endpoint (moto, the local stack).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cognito_endpoint: Option<String>,
+    /// The API stage URL, e.g. `https://abc.execute-api.ap-northeast-1.amazonaws.com/Prod`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
+    pub token_kind: TokenKind,
+    pub header_style: HeaderStyle,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf_prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upload_prefix: Option<String>,
+    /// The last username that signed in with this profile (not a secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+impl Profile {
+    /// The Cognito endpoint: the override when set, else the region's.
+    pub fn cognito_endpoint(&self, name: &str) -> Result<Url, ConfigError> {
+        let invalid = |field, reason: String| ConfigError::Invalid {
+            profile: name.to_owned(),
+            field,
+            reason,
+        };
+        if let Some(url) = &self.cognito_endpoint {
+            return check_service_url(url).map_err(|r| invalid("cognito_endpoint", r));
+        }
+        let region = self
+            .region
+            .as_deref()
+            .ok_or_else(|| invalid("region", "is not set (nor cognito_endpoint)".to_owned()))?;
+        cognito::region_endpoint(region).map_err(|e| invalid("region", e.to_string()))
+    }
+
+    /// Every field checked as the settings screen checks them.
+    pub fn validate(&self, name: &str) -> Result<(), ConfigError> {
+        let invalid = |field, reason: String| ConfigError::Invalid {
+            profile: name.to_owned(),
+            field,
+            reason,
+        };
+        if !cognito::is_client_id(&self.client_id) {
+            return Err(invalid(
+                "client_id",
+                format!(
+                    "\"{}\" is not an app client id (letters and digits, up to 128)",
+                    self.client_id
+                ),
+            ));
+        }
+        if let Some(region) = &self.region
+            && !cognito::is_region_name(region)
+        {
+            return Err(invalid(
+                "region",
+                format!("\"{region}\" is not a region name like ap-northeast-1"),
+            ));
+        }
+        self.cognito_endpoint(name)?;
+        if let Some(url) = &self.api_url {
+            check_service_url(url).map_err(|r| invalid("api_url", r))?;
+        }
+        Ok(())
+    }
+}
+
+/// A service URL must be `https`, except on this machine (`http://127.0.0.1`, `localhost`, `[::1]`).
+pub fn check_service_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim()).map_err(|e| format!("\"{text}\" is not a URL ({e})"))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(format!(
+            "\"{text}\" must use https (plain http is only for 127.0.0.1 or localhost)"
+        )),
+        other => Err(format!("\"{text}\" has the scheme {other}; use https")),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// The whole config file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_profile: Option<String>,
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+impl Config {
+    /// Where the config lives: `explicit`, else `$RECEIPT_DESK_CONFIG`, else the platform
+    /// config dir (`~/.config/receipt-desk/config.toml` on Linux).
+    pub fn path(explicit: Option<&Path>) -> Result<PathBuf, ConfigError> {
+        if let Some(path) = explicit {
+            return Ok(path.to_owned());
+        }
+        if let Some(path) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(path));
+        }
+        directories::ProjectDirs::from("", "", "receipt-desk")
+            .map(|dirs| dirs.config_dir().join("config.toml"))
+            .ok_or(ConfigError::NoConfigDir)
+    }
+
+    /// Reads the file; a missing file is an empty config.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Writes the file atomically (a temporary file renamed over it), readable by the
+    /// owner only.
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        let write_err = |source| ConfigError::Write {
+            path: path.to_owned(),
+            source,
+        };
+        let text = toml::to_string_pretty(self)
+            .map_err(|e| write_err(std::io::Error::other(e.to_string())))?;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
+            std::fs::create_dir_all(dir).map_err(write_err)?;
+        }
+        let file_name = path.file_name().map_or_else(
+            || "config.toml".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
+        let result = (|| {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&tmp)?;
+            file.write_all(b"# Receipt Desk profiles. No secrets are kept in this file.\n")?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result.map_err(write_err)
+    }
+
+    /// The profile `name`, or the default one, or the only one.
+    pub fn profile(&self, name: Option<&str>) -> Result<(String, &Profile), ConfigError> {
+        let chosen = match name.or(self.default_profile.as_deref()) {
+            Some(name) => name.to_owned(),
+            None => match self.profiles.keys().next() {
+                Some(only) if self.profiles.len() == 1 => only.clone(),
+                _ => return Err(ConfigError::NoProfile),
+            },
+        };
+        self.profiles
+            .get(&chosen)
+            .map(|p| (chosen.clone(), p))
+            .ok_or_else(|| ConfigError::UnknownProfile {
+                name: chosen,
+                known: if self.profiles.is_empty() {
+                    "none".to_owned()
+                } else {
+                    self.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                },
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Profile {
+        Profile {
+            region: Some("ap-northeast-1".to_owned()),
+            client_id: "4b2q8ojjvq1h7pbm0k7rbf8cr5".to_owned(),
+            api_url: Some(
+                "https://abc123.execute-api.ap-northeast-1.amazonaws.com/Prod".to_owned(),
+            ),
+            bucket: Some("shitadan".to_owned()),
+            pdf_prefix: Some("api/receipts/r6/pdf/".to_owned()),
+            upload_prefix: Some("api/receipts/r6/jpeg/".to_owned()),
+            ..Profile::default()
+        }
+    }
+
+    #[test]
+    fn config_round_trips_through_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sub/config.toml");
+        let mut config = Config::default();
+        config.profiles.insert("経理".to_owned(), sample());
+        config.default_profile = Some("経理".to_owned());
+        config.save(&path).expect("save");
+        assert_eq!(Config::load(&path).expect("load"), config);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().expect("dir"))
+            .expect("read_dir")
+            .collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_missing_file_is_an_empty_config_and_a_broken_one_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        assert_eq!(Config::load(&path).expect("load"), Config::default());
+        std::fs::write(&path, "profiles = [").expect("write");
+        let err = Config::load(&path).expect_err("broken");
+        assert!(matches!(err, ConfigError::Parse { .. }), "{err}");
+    }
+
+    #[test]
+    fn profiles_are_picked_by_name_default_or_uniqueness() {
+        let mut config = Config::default();
+        assert!(matches!(config.profile(None), Err(ConfigError::NoProfile)));
+        config.profiles.insert("a".to_owned(), sample());
+        assert_eq!(config.profile(None).expect("only").0, "a");
+        config.profiles.insert("b".to_owned(), sample());
+        assert!(matches!(config.profile(None), Err(ConfigError::NoProfile)));
+        config.default_profile = Some("b".to_owned());
+        assert_eq!(config.profile(None).expect("default").0, "b");
+        let err = config.profile(Some("c")).expect_err("unknown");
+        assert!(err.to_string().contains("known: a, b"), "{err}");
+    }
+
+    #[test]
+    fn service_urls_must_be_https_except_on_loopback() {
+        assert!(check_service_url("https://cognito-idp.ap-northeast-1.amazonaws.com/").is_ok());
+        assert!(check_service_url("http://127.0.0.1:5000/").is_ok());
+        assert!(check_service_url("http://localhost:5000/").is_ok());
+        assert!(check_service_url("http://[::1]:5000/").is_ok());
+        assert!(check_service_url("http://example.com/").is_err());
+        assert!(check_service_url("ftp://127.0.0.1/").is_err());
+        assert!(check_service_url("not a url").is_err());
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let mut profile = sample();
+        assert!(profile.validate("p").is_ok());
+        profile.client_id = "has space".to_owned();
+        let err = profile.validate("p").expect_err("bad client id");
+        assert!(err.to_string().contains("client_id"), "{err}");
+        let mut profile = sample();
+        profile.region = None;
+        assert!(profile.validate("p").is_err(), "no region and no endpoint");
+        profile.cognito_endpoint = Some("http://127.0.0.1:9/".to_owned());
+        assert!(profile.validate("p").is_ok());
+        profile.api_url = Some("http://example.com/Prod".to_owned());
+        let err = profile.validate("p").expect_err("http api");
+        assert!(err.to_string().contains("api_url"), "{err}");
+    }
+}

@@ -1,0 +1,11 @@
+//! Receipt Desk: sign in to an Amazon Cognito user pool, start PDF→JPEG conversions of
+//! scanned receipts through an API Gateway endpoint, and preview the results.
+//!
+//! The library holds everything; `main.rs` only parses the command line and picks a
+//! front end. Module dependencies point down: `cli` → `cognito` → `credentials`.
+
+pub mod cli;
+pub mod cognito;
+pub mod config;
+pub mod credentials;
+pub mod i18n;

@@ -1,0 +1,56 @@
+//! `receipt-desk`: parse the command line, set up logging, hand over to the front end.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use receipt_desk::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("receipt-desk-io")
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            return fail(
+                cli::EXIT_FAILURE,
+                &format!("cannot start the async runtime: {e}"),
+            );
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e.code, &e.message),
+    }
+}
+
+#[expect(
+    clippy::print_stderr,
+    reason = "the one place a fatal error reaches the person"
+)]
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("receipt-desk: {message}");
+    ExitCode::from(code)
+}
+
+/// Logs go to stderr: warnings by default, more with -v. `RUST_LOG` overrides. Other
+/// crates stay at `warn` unless asked, so no HTTP internals reach the log.
+fn init_logging(verbose: u8) {
+    let ours = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!("warn,receipt_desk={ours}"))
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
