@@ -9,3 +9,4 @@ pub mod cognito;
 pub mod config;
 pub mod credentials;
 pub mod i18n;
+pub mod totp;

@@ -111,6 +111,7 @@ async fn sign_in(context: &Context, args: &SignInArgs) -> Result<SignedIn, CliEr
         }
     };
 
+    tracing::info!(profile = %name, user = %tokens.username, expires_at = %tokens.expires_at, "signed in");
     // Remember who signed in last (a convenience; not a secret).
     if profile.username.as_deref() != Some(username.as_str())
         && let Some(p) = config.profiles.get_mut(&name)

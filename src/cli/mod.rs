@@ -192,9 +192,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Login(args)) => login::login(&context, &args).await,
         Some(Command::Token(args)) => login::token(&context, &args).await,
         Some(Command::Profile { action }) => profile::run(&context, action),
-        None => Err(CliError::usage(
-            "no command given: see `receipt-desk --help` (the desktop window is not built yet)",
-        )),
+        // The desktop window will open here; until it exists, show what the CLI can do.
+        None => {
+            use clap::CommandFactory as _;
+            print_line(&Cli::command().render_help().to_string());
+            Ok(())
+        }
     }
 }
 

@@ -1,0 +1,420 @@
+//! `receipt-desk` as a script runs it, against moto on 127.0.0.1: exit codes, the
+//! sentences people read, and no secret in anything the commands write.
+
+mod support;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::json;
+use support::{PASSWORD, Pool, TEMPORARY_PASSWORD, moto};
+
+/// A temporary home and config file, so the tests never touch a real one.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config/receipt-desk.toml")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_receipt-desk"));
+        command
+            .args(args)
+            .env_clear()
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
+            .env("RECEIPT_DESK_CONFIG", self.config())
+            .env("LANG", "C.UTF-8");
+        command
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        Self::run_with(self.command(args), stdin)
+    }
+
+    fn run_with(mut command: Command, stdin: &str) -> Output {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run receipt-desk");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("wait")
+    }
+
+    /// A profile named `moto` for the pool's public app client.
+    fn profile_for(&self, pool: &Pool, client_id: &str) {
+        let out = self.run(
+            &[
+                "profile",
+                "set",
+                "moto",
+                "--cognito-endpoint",
+                pool.moto_url.as_str(),
+                "--client-id",
+                client_id,
+                "--bucket",
+                "shitadan",
+            ],
+            "",
+        );
+        assert_success(&out);
+    }
+
+    /// Every file the commands left in the sandbox, as text.
+    fn written_files(&self) -> String {
+        let mut text = String::new();
+        collect(self.dir.path(), &mut text);
+        text
+    }
+}
+
+fn collect(dir: &Path, text: &mut String) {
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, text);
+        } else {
+            text.push_str(&String::from_utf8_lossy(
+                &std::fs::read(&path).expect("read"),
+            ));
+        }
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "status {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        stdout(out),
+        stderr(out)
+    );
+}
+
+async fn pool_with_users() -> Pool {
+    let pool = moto().pool().await;
+    pool.confirmed_user("alice", json!([])).await;
+    pool.new_user("bob", json!([])).await;
+    pool
+}
+
+#[tokio::test]
+async fn login_signs_in_and_says_who_and_until_when() {
+    let pool = pool_with_users().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&pool, &pool.client_id);
+    let out = sandbox.run(
+        &["login", "--username", "alice", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Signed in as alice (profile moto). The session is valid until "),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with(" min)."), "{text}");
+    // The username is remembered for next time; nothing else is added.
+    let config = std::fs::read_to_string(sandbox.config()).expect("config");
+    assert!(config.contains("username = \"alice\""), "{config}");
+    let again = sandbox.run(&["login", "--password-stdin"], &format!("{PASSWORD}\n"));
+    assert_success(&again);
+}
+
+#[tokio::test]
+async fn login_completes_a_new_password_challenge_from_the_answers_given() {
+    let pool = pool_with_users().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&pool, &pool.client_id);
+    let out = sandbox.run(
+        &["login", "-u", "bob", "--password-stdin"],
+        &format!("{TEMPORARY_PASSWORD}\nN3w-Passw0rd!\n"),
+    );
+    assert_success(&out);
+    assert!(
+        stderr(&out).contains("bob must choose a new password"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).starts_with("Signed in as bob"),
+        "{}",
+        stdout(&out)
+    );
+    let with_new = sandbox.run(
+        &["login", "-u", "bob", "--password-stdin"],
+        "N3w-Passw0rd!\n",
+    );
+    assert_success(&with_new);
+}
+
+#[tokio::test]
+async fn a_weak_new_password_fails_with_the_policy_sentence() {
+    let pool = pool_with_users().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&pool, &pool.client_id);
+    let out = sandbox.run(
+        &["login", "-u", "bob", "--password-stdin"],
+        &format!("{TEMPORARY_PASSWORD}\nweak\n"),
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("does not meet the password policy"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_exits_3_with_a_sentence_in_the_persons_language() {
+    let pool = pool_with_users().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&pool, &pool.client_id);
+    let out = sandbox.run(&["login", "-u", "alice", "--password-stdin"], "nope-nope\n");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("The username or password is incorrect. Check both"),
+        "{}",
+        stderr(&out)
+    );
+
+    let mut japanese = sandbox.command(&["login", "-u", "alice", "--password-stdin"]);
+    japanese.env("LANG", "ja_JP.UTF-8");
+    let out = Sandbox::run_with(japanese, "nope-nope\n");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("ユーザー名またはパスワードが正しくありません"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn unknown_user_exits_3() {
+    let pool = pool_with_users().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&pool, &pool.client_id);
+    let out = sandbox.run(&["login", "-u", "zed", "--password-stdin"], "whatever1\n");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("There is no user with this name"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn token_prints_an_access_token_that_moto_accepts() {
+    let pool = pool_with_users().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&pool, &pool.client_id);
+    let out = sandbox.run(
+        &["token", "--access", "-u", "alice", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_success(&out);
+    let token = stdout(&out);
+    assert_eq!(token.lines().count(), 1, "one line: {token}");
+    let user = moto()
+        .call("GetUser", json!({"AccessToken": token.trim()}))
+        .await;
+    assert_eq!(user["Username"], "alice");
+
+    // By default the profile's kind: the ID token.
+    let out = sandbox.run(
+        &["token", "-u", "alice", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_success(&out);
+    let claims = receipt_desk::cognito::wire::decode_claims(stdout(&out).trim()).expect("jwt");
+    assert_eq!(claims.token_use.as_deref(), Some("id"));
+}
+
+#[tokio::test]
+async fn a_secret_client_works_with_the_secret_from_the_environment() {
+    let pool = pool_with_users().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&pool, &pool.secret_client_id);
+    let mut command = sandbox.command(&["token", "--access", "-u", "alice", "--password-stdin"]);
+    command.env("RECEIPT_DESK_CLIENT_SECRET", &pool.client_secret);
+    let out = Sandbox::run_with(command, &format!("{PASSWORD}\n"));
+    assert_success(&out);
+    let config = std::fs::read_to_string(sandbox.config()).expect("config");
+    assert!(!config.contains(&pool.client_secret), "{config}");
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_exits_4() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/", listener.local_addr().expect("addr"));
+    drop(listener);
+    let sandbox = Sandbox::new();
+    let set = sandbox.run(
+        &[
+            "profile",
+            "set",
+            "gone",
+            "--cognito-endpoint",
+            &url,
+            "--client-id",
+            "abc123",
+        ],
+        "",
+    );
+    assert_success(&set);
+    let out = sandbox.run(
+        &["login", "-u", "alice", "--password-stdin"],
+        "a-password\n",
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Nothing is answering"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn usage_errors_exit_2() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&["login", "--password-stdin"], "x\n");
+    assert_eq!(out.status.code(), Some(2), "no profile yet");
+    assert!(
+        stderr(&out).contains("no profile is set up yet"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = sandbox.run(
+        &[
+            "profile",
+            "set",
+            "p",
+            "--region",
+            "tokyo",
+            "--client-id",
+            "abc",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("region"), "{}", stderr(&out));
+
+    let out = sandbox.run(
+        &[
+            "profile",
+            "set",
+            "p",
+            "--region",
+            "ap-northeast-1",
+            "--client-id",
+            "abc",
+            "--api-url",
+            "http://example.com/Prod",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("https"), "{}", stderr(&out));
+
+    let out = sandbox.run(&["login", "--frobnicate"], "");
+    assert_eq!(out.status.code(), Some(2));
+
+    let ok = sandbox.run(
+        &[
+            "profile",
+            "set",
+            "p",
+            "--region",
+            "ap-northeast-1",
+            "--client-id",
+            "abc",
+        ],
+        "",
+    );
+    assert_success(&ok);
+    let out = sandbox.run(&["--profile", "q", "login", "--password-stdin"], "x\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no profile named \"q\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn help_documents_the_exit_codes() {
+    let out = Sandbox::new().run(&["--help"], "");
+    assert_success(&out);
+    let help = stdout(&out);
+    for line in ["2  usage", "3  authentication", "4  network"] {
+        assert!(help.contains(line), "{help}");
+    }
+}
+
+#[tokio::test]
+async fn no_password_or_token_reaches_output_logs_or_config() {
+    let pool = pool_with_users().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&pool, &pool.client_id);
+    let mut seen = String::new();
+    for (args, input) in [
+        (
+            vec!["-vvv", "login", "-u", "alice", "--password-stdin"],
+            format!("{PASSWORD}\n"),
+        ),
+        (
+            vec!["-vvv", "login", "-u", "bob", "--password-stdin"],
+            format!("{TEMPORARY_PASSWORD}\nN3w-Passw0rd!\n"),
+        ),
+        (
+            vec!["-vvv", "login", "-u", "alice", "--password-stdin"],
+            "wrong-password-9\n".to_owned(),
+        ),
+        (vec!["-vvv", "profile", "show"], String::new()),
+    ] {
+        let out = sandbox.run(&args, &input);
+        seen.push_str(&stdout(&out));
+        seen.push_str(&stderr(&out));
+    }
+    assert!(
+        seen.contains("Signed in as alice"),
+        "the commands ran: {seen}"
+    );
+    seen.push_str(&sandbox.written_files());
+    for secret in [
+        PASSWORD,
+        TEMPORARY_PASSWORD,
+        "N3w-Passw0rd!",
+        "wrong-password-9",
+        "eyJ",
+    ] {
+        assert!(!seen.contains(secret), "{secret} leaked into:\n{seen}");
+    }
+}
