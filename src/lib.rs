@@ -9,4 +9,5 @@ pub mod cognito;
 pub mod config;
 pub mod credentials;
 pub mod i18n;
+pub mod local;
 pub mod totp;

@@ -6,6 +6,7 @@
 mod login;
 mod profile;
 mod prompt;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -71,6 +72,9 @@ pub enum Command {
     /// Sign in and print a fresh token on stdout, for curl. The only command that prints
     /// a token.
     Token(Box<TokenArgs>),
+    /// Run the local stack (Cognito, JWKS, an authorizer and conversion) on 127.0.0.1
+    /// until Ctrl+C; with no --pool file, a demo user is printed.
+    Serve(Box<serve::ServeArgs>),
     /// Create, change, list and remove profiles.
     Profile {
         #[command(subcommand)]
@@ -192,6 +196,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Login(args)) => login::login(&context, &args).await,
         Some(Command::Token(args)) => login::token(&context, &args).await,
         Some(Command::Profile { action }) => profile::run(&context, action),
+        Some(Command::Serve(args)) => serve::serve(*args).await,
         // The desktop window will open here; until it exists, show what the CLI can do.
         None => {
             use clap::CommandFactory as _;

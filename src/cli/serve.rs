@@ -1,0 +1,110 @@
+//! `receipt-desk serve`: the local stack in the foreground until Ctrl+C.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use reqwest::Url;
+
+use super::{CliError, print_line};
+use crate::local::authorizer::{Accept, AuthorizerMode, BearerPrefix};
+use crate::local::{self, ExternalIssuer, StackOptions, idp};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The data folder: keys, and one subfolder per bucket (default: the platform data dir).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Users and app clients as TOML (default: the demo pool with one demo user).
+    #[arg(long, value_name = "FILE")]
+    pub pool: Option<PathBuf>,
+    /// The API stage in the path (`/{stage}/convert`).
+    #[arg(long, default_value = "Prod")]
+    pub stage: String,
+    /// Which token the authorizer takes (the seed's curl sends the access token).
+    #[arg(long, value_parser = ["access", "id", "any"], default_value = "access")]
+    pub accept: String,
+    /// Whether `Bearer ` before the token is optional, required or refused.
+    #[arg(long, value_parser = ["optional", "required", "refused"], default_value = "optional")]
+    pub bearer: String,
+    /// API Gateway's documented rule without OAuth scopes: ID tokens only.
+    #[arg(long, conflicts_with = "accept")]
+    pub strict: bool,
+    /// Trust this issuer's tokens instead of the stack's own (moto or a real pool).
+    #[arg(long, requires = "jwks", value_name = "URL")]
+    pub issuer: Option<String>,
+    /// The JWKS of --issuer.
+    #[arg(long, requires = "issuer", value_name = "URL")]
+    pub jwks: Option<Url>,
+    /// With --issuer: an accepted app client id (repeatable; default any).
+    #[arg(long = "issuer-client-id", requires = "issuer", value_name = "ID")]
+    pub issuer_client_ids: Vec<String>,
+}
+
+pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
+    let data_dir = args
+        .data
+        .or_else(StackOptions::default_data_dir)
+        .ok_or_else(|| CliError::usage("no data folder could be found: pass --data DIR"))?;
+    let pool = args
+        .pool
+        .as_deref()
+        .map(idp::PoolConfig::load)
+        .transpose()
+        .map_err(CliError::usage)?;
+    let demo = pool.is_none();
+    let mode = if args.strict {
+        AuthorizerMode::STRICT
+    } else {
+        AuthorizerMode {
+            accept: match args.accept.as_str() {
+                "id" => Accept::Id,
+                "any" => Accept::Any,
+                _ => Accept::Access,
+            },
+            bearer: match args.bearer.as_str() {
+                "required" => BearerPrefix::Required,
+                "refused" => BearerPrefix::Refused,
+                _ => BearerPrefix::Optional,
+            },
+        }
+    };
+    let external_issuer = match (args.issuer, args.jwks) {
+        (Some(issuer), Some(jwks_url)) => Some(ExternalIssuer {
+            issuer,
+            jwks_url,
+            client_ids: args.issuer_client_ids,
+        }),
+        _ => None,
+    };
+    let options = StackOptions {
+        port: args.port,
+        data_dir,
+        pool,
+        stage: args.stage,
+        mode,
+        external_issuer,
+    };
+    let stack = local::start(options)
+        .await
+        .map_err(|e| CliError::failure(e.to_string()))?;
+    print_line(&format!("Receipt Desk local stack on {}", stack.url));
+    print_line(&format!("  Cognito endpoint  {}", stack.cognito_endpoint()));
+    print_line(&format!("  User pool         {}", stack.pool_id));
+    print_line(&format!("  JWKS              {}", stack.jwks_url()));
+    print_line(&format!("  App client ids    {}", stack.client_ids.join(", ")));
+    print_line(&format!("  Convert API       {}/convert", stack.api_url()));
+    if demo {
+        print_line(&format!(
+            "  Demo user         {} / {}",
+            idp::DEMO_USERNAME,
+            idp::DEMO_PASSWORD
+        ));
+    }
+    print_line("Press Ctrl+C to stop.");
+    let _ = tokio::signal::ctrl_c().await;
+    stack.stop().await;
+    Ok(())
+}
