@@ -94,7 +94,10 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
     print_line(&format!("  Cognito endpoint  {}", stack.cognito_endpoint()));
     print_line(&format!("  User pool         {}", stack.pool_id));
     print_line(&format!("  JWKS              {}", stack.jwks_url()));
-    print_line(&format!("  App client ids    {}", stack.client_ids.join(", ")));
+    print_line(&format!(
+        "  App client ids    {}",
+        stack.client_ids.join(", ")
+    ));
     print_line(&format!("  Convert API       {}/convert", stack.api_url()));
     if demo {
         print_line(&format!(

@@ -158,7 +158,10 @@ impl Verified {
 
 /// The token from an `Authorization` header value, following the mode's prefix rule.
 pub fn token_from_header(value: Option<&str>, bearer: BearerPrefix) -> Result<&str, Rejection> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty()).ok_or(Rejection::Missing)?;
+    let value = value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or(Rejection::Missing)?;
     let (prefixed, token) = match value.split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => (true, rest.trim()),
         Some(_) => return Err(Rejection::BadHeader),
@@ -174,8 +177,14 @@ pub fn token_from_header(value: Option<&str>, bearer: BearerPrefix) -> Result<&s
 }
 
 /// Checks one token at time `now` (Unix seconds).
-pub fn verify(token: &str, rules: &TokenRules, accept: Accept, now: i64) -> Result<Verified, Rejection> {
-    let header = jsonwebtoken::decode_header(token).map_err(|e| Rejection::Malformed(e.to_string()))?;
+pub fn verify(
+    token: &str,
+    rules: &TokenRules,
+    accept: Accept,
+    now: i64,
+) -> Result<Verified, Rejection> {
+    let header =
+        jsonwebtoken::decode_header(token).map_err(|e| Rejection::Malformed(e.to_string()))?;
     if header.alg != Algorithm::RS256 {
         return Err(Rejection::Malformed(format!("alg {:?}", header.alg)));
     }
@@ -190,11 +199,14 @@ pub fn verify(token: &str, rules: &TokenRules, accept: Accept, now: i64) -> Resu
     validation.validate_exp = false;
     validation.validate_nbf = false;
     validation.validate_aud = false;
-    let data = jsonwebtoken::decode::<Value>(token, key, &validation).map_err(|e| match e.kind() {
-        jsonwebtoken::errors::ErrorKind::InvalidSignature => Rejection::BadSignature,
-        _ => Rejection::Malformed(e.to_string()),
-    })?;
-    let verified = Verified { claims: data.claims };
+    let data =
+        jsonwebtoken::decode::<Value>(token, key, &validation).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::InvalidSignature => Rejection::BadSignature,
+            _ => Rejection::Malformed(e.to_string()),
+        })?;
+    let verified = Verified {
+        claims: data.claims,
+    };
 
     let issuer = verified.claims["iss"].as_str();
     if issuer != Some(rules.issuer.as_str()) {
@@ -205,7 +217,10 @@ pub fn verify(token: &str, rules: &TokenRules, accept: Accept, now: i64) -> Resu
         return Err(Rejection::Expired);
     }
     for claim in ["nbf", "iat"] {
-        if verified.claims[claim].as_i64().is_some_and(|t| t > now + LEEWAY_SECONDS) {
+        if verified.claims[claim]
+            .as_i64()
+            .is_some_and(|t| t > now + LEEWAY_SECONDS)
+        {
             return Err(Rejection::NotYetValid);
         }
     }
@@ -213,7 +228,11 @@ pub fn verify(token: &str, rules: &TokenRules, accept: Accept, now: i64) -> Resu
     let client = match (token_use, accept) {
         ("access", Accept::Access | Accept::Any) => verified.claims["client_id"].as_str(),
         ("id", Accept::Id | Accept::Any) => verified.claims["aud"].as_str(),
-        _ => return Err(Rejection::WrongUse(Some(token_use.to_owned()).filter(|u| !u.is_empty()))),
+        _ => {
+            return Err(Rejection::WrongUse(
+                Some(token_use.to_owned()).filter(|u| !u.is_empty()),
+            ));
+        }
     };
     let client = client.ok_or(Rejection::WrongClient)?;
     if !rules.client_ids.is_empty() && !rules.client_ids.iter().any(|c| c == client) {
@@ -229,19 +248,43 @@ mod tests {
     #[test]
     fn the_header_rule_follows_the_mode() {
         use BearerPrefix as B;
-        assert_eq!(token_from_header(Some("Bearer abc"), B::Optional), Ok("abc"));
-        assert_eq!(token_from_header(Some("bearer  abc "), B::Optional), Ok("abc"));
+        assert_eq!(
+            token_from_header(Some("Bearer abc"), B::Optional),
+            Ok("abc")
+        );
+        assert_eq!(
+            token_from_header(Some("bearer  abc "), B::Optional),
+            Ok("abc")
+        );
         assert_eq!(token_from_header(Some("abc"), B::Optional), Ok("abc"));
-        assert_eq!(token_from_header(Some("abc"), B::Required), Err(Rejection::BadHeader));
-        assert_eq!(token_from_header(Some("Bearer abc"), B::Refused), Err(Rejection::BadHeader));
-        assert_eq!(token_from_header(Some("Basic abc"), B::Optional), Err(Rejection::BadHeader));
-        assert_eq!(token_from_header(None, B::Optional), Err(Rejection::Missing));
-        assert_eq!(token_from_header(Some("Bearer "), B::Optional), Err(Rejection::Missing));
+        assert_eq!(
+            token_from_header(Some("abc"), B::Required),
+            Err(Rejection::BadHeader)
+        );
+        assert_eq!(
+            token_from_header(Some("Bearer abc"), B::Refused),
+            Err(Rejection::BadHeader)
+        );
+        assert_eq!(
+            token_from_header(Some("Basic abc"), B::Optional),
+            Err(Rejection::BadHeader)
+        );
+        assert_eq!(
+            token_from_header(None, B::Optional),
+            Err(Rejection::Missing)
+        );
+        assert_eq!(
+            token_from_header(Some("Bearer "), B::Optional),
+            Err(Rejection::Missing)
+        );
     }
 
     #[test]
     fn only_expiry_changes_the_message() {
-        assert_eq!(Rejection::Expired.message(), "The incoming token has expired");
+        assert_eq!(
+            Rejection::Expired.message(),
+            "The incoming token has expired"
+        );
         assert_eq!(Rejection::BadSignature.message(), "Unauthorized");
     }
 }

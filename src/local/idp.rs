@@ -66,10 +66,12 @@ impl PoolConfig {
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let config: Self =
-            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let config: Self = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         if config.clients.is_empty() {
-            return Err(format!("{}: at least one [[clients]] is needed", path.display()));
+            return Err(format!(
+                "{}: at least one [[clients]] is needed",
+                path.display()
+            ));
         }
         Ok(config)
     }
@@ -77,6 +79,10 @@ impl PoolConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "Cognito's password policy has these four switches"
+)]
 pub struct PasswordPolicy {
     pub min_length: usize,
     pub require_uppercase: bool,
@@ -109,7 +115,9 @@ impl PasswordPolicy {
         } else if self.require_numbers && !password.chars().any(|c| c.is_ascii_digit()) {
             Err("Password does not conform to policy: Password must have numeric characters")
         } else if self.require_symbols
-            && !password.chars().any(|c| c.is_ascii_punctuation() || c == ' ')
+            && !password
+                .chars()
+                .any(|c| c.is_ascii_punctuation() || c == ' ')
         {
             Err("Password does not conform to policy: Password must have symbol characters")
         } else {
@@ -167,7 +175,7 @@ pub struct UserConfig {
     pub password: String,
     pub email: Option<String>,
     pub status: UserStatus,
-    /// A base32 TOTP secret: with it, sign-in asks for SOFTWARE_TOKEN_MFA.
+    /// A base32 TOTP secret: with it, sign-in asks for `SOFTWARE_TOKEN_MFA`.
     pub totp_secret: Option<String>,
     pub attributes: BTreeMap<String, String>,
 }
@@ -233,7 +241,12 @@ pub struct Idp {
 }
 
 impl Idp {
-    pub fn new(config: PoolConfig, base_url: &str, data_dir: &Path, clock: Clock) -> std::io::Result<Self> {
+    pub fn new(
+        config: PoolConfig,
+        base_url: &str,
+        data_dir: &Path,
+        clock: Clock,
+    ) -> std::io::Result<Self> {
         let keys = data_dir.join("keys");
         let mint = TokenMint::load_or_create(&keys)?;
         let refresh_key_path = keys.join("refresh.key");
@@ -272,7 +285,11 @@ impl Idp {
             policy: config.password_policy,
             aliases: config.sign_in_aliases,
             required_attributes: config.required_attributes,
-            clients: config.clients.into_iter().map(|c| (c.id.clone(), c)).collect(),
+            clients: config
+                .clients
+                .into_iter()
+                .map(|c| (c.id.clone(), c))
+                .collect(),
             mint,
             refresh_key,
             revocations_path,
@@ -321,7 +338,9 @@ impl Idp {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn client(&self, body: &Value) -> Result<&ClientConfig, IdpError> {
@@ -426,7 +445,10 @@ impl Idp {
         match user.config.status {
             UserStatus::Disabled => return Err(not_authorized("User is disabled.")),
             UserStatus::Unconfirmed => {
-                return Err(refuse("UserNotConfirmedException", "User is not confirmed."));
+                return Err(refuse(
+                    "UserNotConfirmedException",
+                    "User is not confirmed.",
+                ));
             }
             _ => {}
         }
@@ -461,7 +483,8 @@ impl Idp {
                 .filter(|a| !attributes.contains_key(*a))
                 .map(|a| format!("userAttributes.{a}"))
                 .collect();
-            let session = self.open_session(&mut state, &username, client, "NEW_PASSWORD_REQUIRED", now);
+            let session =
+                Self::open_session(&mut state, &username, client, "NEW_PASSWORD_REQUIRED", now);
             return Ok(json!({
                 "ChallengeName": "NEW_PASSWORD_REQUIRED",
                 "Session": session,
@@ -488,7 +511,7 @@ impl Idp {
             .get(username)
             .is_some_and(|u| u.config.totp_secret.is_some());
         if has_totp {
-            let session = self.open_session(state, username, client, "SOFTWARE_TOKEN_MFA", now);
+            let session = Self::open_session(state, username, client, "SOFTWARE_TOKEN_MFA", now);
             return Ok(json!({
                 "ChallengeName": "SOFTWARE_TOKEN_MFA",
                 "Session": session,
@@ -505,7 +528,6 @@ impl Idp {
     }
 
     fn open_session(
-        &self,
         state: &mut State,
         username: &str,
         client: &ClientConfig,
@@ -570,7 +592,14 @@ impl Idp {
         }))
     }
 
-    fn refresh_token(&self, username: &str, client: &ClientConfig, auth_time: i64, origin: &str, now: i64) -> String {
+    fn refresh_token(
+        &self,
+        username: &str,
+        client: &ClientConfig,
+        auth_time: i64,
+        origin: &str,
+        now: i64,
+    ) -> String {
         let payload = URL_SAFE_NO_PAD.encode(
             json!({"u": username, "c": client.id, "o": origin, "a": auth_time,
                    "e": now + client.refresh_token_seconds})
@@ -579,7 +608,10 @@ impl Idp {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.refresh_key)
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
         mac.update(payload.as_bytes());
-        format!("{payload}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+        format!(
+            "{payload}.{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        )
     }
 
     /// The refresh token's (username, client, origin, auth time, expiry), if it is ours.
@@ -652,7 +684,10 @@ impl Idp {
         if session.challenge != name {
             return Err(refuse(
                 "InvalidParameterException",
-                format!("The challenge {name} does not match the session's {}", session.challenge),
+                format!(
+                    "The challenge {name} does not match the session's {}",
+                    session.challenge
+                ),
             ));
         }
         let username = session.username.clone();
@@ -678,18 +713,24 @@ impl Idp {
                     .ok_or_else(|| refuse("UserNotFoundException", "User does not exist."))?;
                 for required in &self.required_attributes {
                     let key = format!("userAttributes.{required}");
-                    let given = responses[key.as_str()].as_str().filter(|v| !v.trim().is_empty());
+                    let given = responses[key.as_str()]
+                        .as_str()
+                        .filter(|v| !v.trim().is_empty());
                     let present = user.config.attributes.contains_key(required)
                         || (required == "email" && user.config.email.is_some());
                     match given {
                         Some(value) => {
-                            user.config.attributes.insert(required.clone(), value.to_owned());
+                            user.config
+                                .attributes
+                                .insert(required.clone(), value.to_owned());
                         }
                         None if present => {}
                         None => {
                             return Err(refuse(
                                 "InvalidParameterException",
-                                format!("Invalid user attributes: {required}: The attribute is required"),
+                                format!(
+                                    "Invalid user attributes: {required}: The attribute is required"
+                                ),
                             ));
                         }
                     }
@@ -709,16 +750,20 @@ impl Idp {
                     .ok_or_else(invalid)?;
                 // The current step and one either side, for clock skew.
                 let matches = [-1_i64, 0, 1].iter().any(|step| {
-                    let at = (now + step * totp::STEP_SECONDS as i64).max(0) as u64;
+                    let at = (now + step * totp::STEP_SECONDS.cast_signed()).max(0) as u64;
                     constant_time_eq(totp::code(&secret, at, 6).as_bytes(), code.as_bytes())
                 });
                 if !matches {
-                    return Err(refuse("CodeMismatchException", "Invalid code received for user"));
+                    return Err(refuse(
+                        "CodeMismatchException",
+                        "Invalid code received for user",
+                    ));
                 }
                 state.sessions.remove(session_id);
                 let origin = random_id();
                 let mut result = self.issue(&state, &username, client, now, &origin, now)?;
-                result["RefreshToken"] = Value::String(self.refresh_token(&username, client, now, &origin, now));
+                result["RefreshToken"] =
+                    Value::String(self.refresh_token(&username, client, now, &origin, now));
                 Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
             }
             other => Err(refuse(
@@ -731,11 +776,12 @@ impl Idp {
     /// Checks an access token for the user APIs: signature, expiry and revocation.
     fn access_user(&self, state: &State, body: &Value) -> Result<String, IdpError> {
         let token = text(body, "AccessToken")?;
-        let verified = authorizer::verify(token, &self.own_rules(), Accept::Access, self.clock.now())
-            .map_err(|r| match r {
-                Rejection::Expired => not_authorized("Access Token has expired"),
-                _ => not_authorized("Invalid Access Token"),
-            })?;
+        let verified =
+            authorizer::verify(token, &self.own_rules(), Accept::Access, self.clock.now())
+                .map_err(|r| match r {
+                    Rejection::Expired => not_authorized("Access Token has expired"),
+                    _ => not_authorized("Invalid Access Token"),
+                })?;
         let username = verified.username().to_owned();
         if is_revoked(
             &state.revocations,
@@ -751,7 +797,10 @@ impl Idp {
     fn global_sign_out(&self, body: &Value) -> Result<Value, IdpError> {
         let mut state = self.lock();
         let username = self.access_user(&state, body)?;
-        state.revocations.signed_out.insert(username, self.clock.now());
+        state
+            .revocations
+            .signed_out
+            .insert(username, self.clock.now());
         self.save_revocations(&state);
         Ok(json!({}))
     }
@@ -761,11 +810,17 @@ impl Idp {
         if let Some(secret) = &client.secret
             && body["ClientSecret"].as_str() != Some(secret.as_str())
         {
-            return Err(not_authorized(format!("Client secret is invalid for client {}", client.id)));
+            return Err(not_authorized(format!(
+                "Client secret is invalid for client {}",
+                client.id
+            )));
         }
         let token = text(body, "Token")?;
         let Some((_, client_id, origin, _, _)) = self.open_refresh_token(token) else {
-            return Err(refuse("UnsupportedTokenTypeException", "The token is not a refresh token."));
+            return Err(refuse(
+                "UnsupportedTokenTypeException",
+                "The token is not a refresh token.",
+            ));
         };
         if client_id != client.id {
             return Err(not_authorized("Invalid Refresh Token."));
@@ -818,7 +873,12 @@ fn text<'a>(body: &'a Value, name: &str) -> Result<&'a str, IdpError> {
     body[name]
         .as_str()
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| refuse("InvalidParameterException", format!("Missing required parameter {name}")))
+        .ok_or_else(|| {
+            refuse(
+                "InvalidParameterException",
+                format!("Missing required parameter {name}"),
+            )
+        })
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -863,7 +923,7 @@ fn stable_sub(pool: &str, username: &str) -> String {
     )
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes.iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");
@@ -879,11 +939,36 @@ mod tests {
     fn the_password_policy_names_the_first_broken_rule() {
         let policy = PasswordPolicy::default();
         assert!(policy.check("Receipts-r6!").is_ok());
-        assert!(policy.check("Sh0rt!").expect_err("short").contains("long enough"));
-        assert!(policy.check("receipts-r6!").expect_err("upper").contains("uppercase"));
-        assert!(policy.check("RECEIPTS-R6!").expect_err("lower").contains("lowercase"));
-        assert!(policy.check("Receipts-rx!").expect_err("digit").contains("numeric"));
-        assert!(policy.check("Receipts6r6").expect_err("symbol").contains("symbol"));
+        assert!(
+            policy
+                .check("Sh0rt!")
+                .expect_err("short")
+                .contains("long enough")
+        );
+        assert!(
+            policy
+                .check("receipts-r6!")
+                .expect_err("upper")
+                .contains("uppercase")
+        );
+        assert!(
+            policy
+                .check("RECEIPTS-R6!")
+                .expect_err("lower")
+                .contains("lowercase")
+        );
+        assert!(
+            policy
+                .check("Receipts-rx!")
+                .expect_err("digit")
+                .contains("numeric")
+        );
+        assert!(
+            policy
+                .check("Receipts6r6")
+                .expect_err("symbol")
+                .contains("symbol")
+        );
     }
 
     #[test]

@@ -249,7 +249,7 @@ async fn fetch_jwks(url: &Url) -> Result<authorizer::Jwks, StackError> {
 fn request_id() -> String {
     let mut bytes = [0_u8; 16];
     aws_lc_rs::rand::fill(&mut bytes).unwrap_or_else(|_| unreachable!("the system RNG works"));
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    idp::hex(&bytes)
 }
 
 /// A JSON answer with the headers AWS services send.
@@ -283,13 +283,22 @@ async fn cognito(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
         .and_then(|v| v.to_str().ok())
         .and_then(|t| t.strip_prefix(TARGET_PREFIX))
     else {
-        return refuse("UnknownOperationException", "Missing or unknown X-Amz-Target");
+        return refuse(
+            "UnknownOperationException",
+            "Missing or unknown X-Amz-Target",
+        );
     };
     let Ok(request) = serde_json::from_slice::<Value>(&body) else {
-        return refuse("SerializationException", "The request body is not valid JSON");
+        return refuse(
+            "SerializationException",
+            "The request body is not valid JSON",
+        );
     };
     if !request.is_object() {
-        return refuse("SerializationException", "The request body must be a JSON object");
+        return refuse(
+            "SerializationException",
+            "The request body must be a JSON object",
+        );
     }
     match shared.idp.call(operation, &request) {
         Ok(result) => answer(StatusCode::OK, AMZ_JSON, &result),
@@ -321,22 +330,25 @@ async fn missing_authentication_token() -> Response {
 }
 
 /// The authorizer's decision for a request, as API Gateway makes it.
-fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<authorizer::Verified, Response> {
+fn authorize(
+    shared: &Shared,
+    headers: &HeaderMap,
+) -> Result<authorizer::Verified, authorizer::Rejection> {
     let header_value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    authorizer::token_from_header(header_value, shared.mode.bearer)
-        .and_then(|token| {
-            authorizer::verify(token, &shared.rules, shared.mode.accept, shared.clock.now())
-        })
-        .map_err(|rejection| {
-            tracing::debug!(%rejection, "authorizer refused");
-            answer(
-                StatusCode::UNAUTHORIZED,
-                "application/json",
-                &json!({"message": rejection.message()}),
-            )
-        })
+    authorizer::token_from_header(header_value, shared.mode.bearer).and_then(|token| {
+        authorizer::verify(token, &shared.rules, shared.mode.accept, shared.clock.now())
+    })
+}
+
+fn unauthorized(rejection: &authorizer::Rejection) -> Response {
+    tracing::debug!(%rejection, "authorizer refused");
+    answer(
+        StatusCode::UNAUTHORIZED,
+        "application/json",
+        &json!({"message": rejection.message()}),
+    )
 }
 
 async fn convert(
@@ -350,7 +362,7 @@ async fn convert(
     }
     let caller = match authorize(&shared, &headers) {
         Ok(verified) => verified,
-        Err(response) => return response,
+        Err(rejection) => return unauthorized(&rejection),
     };
     tracing::info!(user = caller.username(), "convert requested");
     answer(

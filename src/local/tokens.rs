@@ -54,10 +54,8 @@ impl SigningKey {
             Err(e) => return Err(e),
         };
         // A stable key id from the public key, as Cognito's are stable per pool.
-        let digest = aws_lc_rs::digest::digest(
-            &aws_lc_rs::digest::SHA256,
-            pair.public_key().as_ref(),
-        );
+        let digest =
+            aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, pair.public_key().as_ref());
         let kid = format!("{name}-{}", &URL_SAFE_NO_PAD.encode(digest.as_ref())[..16]);
         Ok(Self { kid, pair })
     }

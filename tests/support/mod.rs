@@ -280,3 +280,205 @@ impl Pool {
             .await;
     }
 }
+
+/// The standard cast every Cognito peer is seeded with.
+pub mod cast {
+    /// Confirmed, with an e-mail.
+    pub const ALICE: &str = "alice";
+    /// Must choose a new password (signs in with the temporary one).
+    pub const BOB: &str = "bob";
+    /// Signed up, never confirmed.
+    pub const CAROL: &str = "carol";
+    /// Disabled by an administrator.
+    pub const DAVE: &str = "dave";
+    /// Confirmed, with an authenticator app (moto's fixed TOTP secret).
+    pub const TINA: &str = "tina";
+    /// moto's `AssociateSoftwareToken` secret; the local stack is configured with it too.
+    pub const TOTP_SECRET: &str = "asdfasdfasdf";
+}
+
+/// Which implementation of Cognito a scenario runs against.
+pub enum PeerKind {
+    Moto,
+    Local(Box<receipt_desk::local::RunningStack>, tempfile::TempDir),
+}
+
+/// A seeded pool in one peer: a public and a confidential app client, and the cast.
+pub struct Peer {
+    pub kind: PeerKind,
+    pub pool: Pool,
+}
+
+impl Peer {
+    pub fn name(&self) -> &'static str {
+        match self.kind {
+            PeerKind::Moto => "moto",
+            PeerKind::Local(..) => "local stack",
+        }
+    }
+
+    pub fn is_moto(&self) -> bool {
+        matches!(self.kind, PeerKind::Moto)
+    }
+
+    /// The local stack, when that is the peer.
+    pub fn stack(&self) -> Option<&receipt_desk::local::RunningStack> {
+        match &self.kind {
+            PeerKind::Local(stack, _) => Some(stack),
+            PeerKind::Moto => None,
+        }
+    }
+
+    pub async fn moto() -> Self {
+        let moto = moto();
+        let pool = moto.pool().await;
+        pool.confirmed_user(
+            cast::ALICE,
+            json!([{"Name": "email", "Value": "alice@example.com"}]),
+        )
+        .await;
+        pool.new_user(cast::BOB, json!([])).await;
+        pool.unconfirmed_user(cast::CAROL).await;
+        pool.confirmed_user(cast::DAVE, json!([])).await;
+        pool.disable(cast::DAVE).await;
+        pool.confirmed_user(cast::TINA, json!([])).await;
+        pool.allow_mfa().await;
+        enrol_totp_in_moto(&pool, cast::TINA).await;
+        Self {
+            kind: PeerKind::Moto,
+            pool,
+        }
+    }
+
+    pub async fn local() -> Self {
+        Self::local_with(|_| {}).await
+    }
+
+    /// The local stack with the cast, after `adjust` has changed the pool file.
+    pub async fn local_with(adjust: impl FnOnce(&mut String)) -> Self {
+        let mut pool_toml = format!(
+            r#"
+pool_id = "ap-northeast-1_TestPool"
+sign_in_aliases = ["email"]
+
+[[clients]]
+id = "desktoppublicclient0000001"
+
+[[clients]]
+id = "confidentialclient00000001"
+secret = "local-client-secret-value-0001"
+
+[[users]]
+username = "alice"
+password = "{PASSWORD}"
+email = "alice@example.com"
+
+[[users]]
+username = "bob"
+password = "{TEMPORARY_PASSWORD}"
+status = "force_change_password"
+
+[[users]]
+username = "carol"
+password = "{PASSWORD}"
+status = "unconfirmed"
+
+[[users]]
+username = "dave"
+password = "{PASSWORD}"
+status = "disabled"
+
+[[users]]
+username = "tina"
+password = "{PASSWORD}"
+totp_secret = "{}"
+"#,
+            cast::TOTP_SECRET
+        );
+        adjust(&mut pool_toml);
+        let data = tempfile::tempdir().expect("tempdir");
+        let file = data.path().join("pool.toml");
+        std::fs::write(&file, &pool_toml).expect("pool file");
+        let config = receipt_desk::local::idp::PoolConfig::load(&file).expect("pool config");
+        let stack = start_local(data.path().join("data"), Some(config)).await;
+        let pool = Pool {
+            moto_url: stack.cognito_endpoint(),
+            id: stack.pool_id.clone(),
+            client_id: "desktoppublicclient0000001".to_owned(),
+            secret_client_id: "confidentialclient00000001".to_owned(),
+            client_secret: "local-client-secret-value-0001".to_owned(),
+        };
+        Self {
+            kind: PeerKind::Local(Box::new(stack), data),
+            pool,
+        }
+    }
+}
+
+/// Starts a local stack on a free port with `data_dir`.
+pub async fn start_local(
+    data_dir: PathBuf,
+    pool: Option<receipt_desk::local::idp::PoolConfig>,
+) -> receipt_desk::local::RunningStack {
+    let mut options = receipt_desk::local::StackOptions::new(data_dir);
+    options.pool = pool;
+    receipt_desk::local::start(options)
+        .await
+        .expect("local stack")
+}
+
+pub fn now_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+/// Enrols a user's authenticator in moto, whose TOTP codes are checked for real.
+async fn enrol_totp_in_moto(pool: &Pool, username: &str) {
+    let moto = moto();
+    let signed_in = moto
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": pool.client_id,
+                   "AuthParameters": {"USERNAME": username, "PASSWORD": PASSWORD}}),
+        )
+        .await;
+    let access = signed_in["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    let associated = moto
+        .call("AssociateSoftwareToken", json!({"AccessToken": access}))
+        .await;
+    let secret =
+        receipt_desk::totp::base32_decode(associated["SecretCode"].as_str().expect("secret"))
+            .expect("base32");
+    // A code is valid for its 30-second step only; if the step turned over between
+    // computing and checking, compute again.
+    for _ in 0..3 {
+        let now = now_seconds();
+        let (status, body) = moto
+            .try_call(
+                "VerifySoftwareToken",
+                json!({"AccessToken": access,
+                       "UserCode": receipt_desk::totp::code(&secret, now, 6)}),
+            )
+            .await;
+        if status == 200 {
+            moto.call(
+                "SetUserMFAPreference",
+                json!({"AccessToken": access,
+                       "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+            )
+            .await;
+            return;
+        }
+        assert_ne!(
+            now / 30,
+            now_seconds() / 30,
+            "a fresh code was refused: {body}"
+        );
+    }
+    panic!("VerifySoftwareToken never accepted a code");
+}
