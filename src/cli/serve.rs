@@ -7,7 +7,8 @@ use reqwest::Url;
 
 use super::{CliError, print_line};
 use crate::local::authorizer::{Accept, AuthorizerMode, BearerPrefix};
-use crate::local::{self, ExternalIssuer, StackOptions, idp};
+use crate::local::convert::ConvertSettings;
+use crate::local::{self, ExternalIssuer, StackOptions, demo, idp};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -38,6 +39,15 @@ pub struct ServeArgs {
     /// The JWKS of --issuer.
     #[arg(long, requires = "issuer", value_name = "URL")]
     pub jwks: Option<Url>,
+    /// Resolution of the JPEG pages.
+    #[arg(long, default_value_t = 150.0)]
+    pub dpi: f32,
+    /// JPEG quality, 1 to 100.
+    #[arg(long, default_value_t = 85, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quality: u8,
+    /// Jobs with more pages than this answer 202 and are followed by their job status.
+    #[arg(long, default_value_t = 20)]
+    pub async_threshold: usize,
     /// With --issuer: an accepted app client id (repeatable; default any).
     #[arg(long = "issuer-client-id", requires = "issuer", value_name = "ID")]
     pub issuer_client_ids: Vec<String>,
@@ -86,6 +96,13 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         stage: args.stage,
         mode,
         external_issuer,
+        convert: ConvertSettings {
+            dpi: args.dpi.clamp(10.0, 600.0),
+            quality: args.quality,
+            async_threshold_pages: args.async_threshold,
+            ..ConvertSettings::default()
+        },
+        demo_data: true,
     };
     let stack = local::start(options)
         .await
@@ -106,6 +123,12 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
             idp::DEMO_PASSWORD
         ));
     }
+    print_line(&format!(
+        "  Demo receipts     bucket {}, pdf_prefix {}, upload_prefix {}",
+        demo::BUCKET,
+        demo::PDF_PREFIX,
+        demo::UPLOAD_PREFIX
+    ));
     print_line("Press Ctrl+C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     stack.stop().await;

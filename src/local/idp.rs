@@ -249,15 +249,7 @@ impl Idp {
     ) -> std::io::Result<Self> {
         let keys = data_dir.join("keys");
         let mint = TokenMint::load_or_create(&keys)?;
-        let refresh_key_path = keys.join("refresh.key");
-        let refresh_key = match std::fs::read(&refresh_key_path) {
-            Ok(key) if key.len() >= 32 => key,
-            _ => {
-                let key = random_bytes(32);
-                write_private(&refresh_key_path, &key)?;
-                key
-            }
-        };
+        let refresh_key = super::tokens::load_or_create_secret(&keys.join("refresh.key"))?;
         let revocations_path = data_dir.join("revocations.json");
         let revocations = std::fs::read(&revocations_path)
             .ok()

@@ -6,6 +6,9 @@
 //! client code: only the wire helpers (`SECRET_HASH`, TOTP) are common.
 
 pub mod authorizer;
+pub mod convert;
+pub mod demo;
+pub mod files;
 pub mod idp;
 pub mod tokens;
 
@@ -24,6 +27,8 @@ use reqwest::Url;
 use serde_json::{Value, json};
 
 use self::authorizer::{AuthorizerMode, TokenRules};
+use self::convert::{ConvertSettings, Converter, Started};
+use self::files::UrlSigner;
 use self::idp::{Idp, PoolConfig};
 
 /// The stack's clock: real time plus an offset that tests move instead of sleeping.
@@ -63,6 +68,9 @@ pub struct StackOptions {
     pub stage: String,
     pub mode: AuthorizerMode,
     pub external_issuer: Option<ExternalIssuer>,
+    pub convert: ConvertSettings,
+    /// Put the demo receipts into a `demo` bucket when it does not exist yet.
+    pub demo_data: bool,
 }
 
 impl StackOptions {
@@ -74,6 +82,8 @@ impl StackOptions {
             stage: "Prod".to_owned(),
             mode: AuthorizerMode::default(),
             external_issuer: None,
+            convert: ConvertSettings::default(),
+            demo_data: true,
         }
     }
 
@@ -103,6 +113,9 @@ struct Shared {
     mode: AuthorizerMode,
     stage: String,
     clock: Clock,
+    base_url: Url,
+    converter: Arc<Converter>,
+    signer: UrlSigner,
 }
 
 /// A running stack; dropping it without `stop` leaves it serving until the runtime ends.
@@ -183,6 +196,19 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         },
     };
     let (pool_id, issuer, client_ids) = (idp.pool_id.clone(), idp.issuer.clone(), idp.client_ids());
+    let data_error = |source| StackError::Data {
+        path: options.data_dir.clone(),
+        source,
+    };
+    let signer = UrlSigner::new(
+        tokens::load_or_create_secret(&options.data_dir.join("keys/files.key"))
+            .map_err(data_error)?,
+    );
+    let buckets = options.data_dir.join("buckets");
+    std::fs::create_dir_all(&buckets).map_err(data_error)?;
+    if options.demo_data {
+        demo::install(&buckets).map_err(data_error)?;
+    }
     let stage = options.stage.clone();
     let shared = Arc::new(Shared {
         idp,
@@ -190,6 +216,9 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         mode: options.mode,
         stage: options.stage,
         clock: clock.clone(),
+        base_url: url.clone(),
+        converter: Arc::new(Converter::new(buckets, options.convert)),
+        signer,
     });
     let router = Router::new()
         .route("/", post(cognito).fallback(missing_authentication_token))
@@ -200,6 +229,14 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         .route(
             "/{stage}/convert",
             post(convert).fallback(missing_authentication_token),
+        )
+        .route(
+            "/{stage}/jobs/{job_id}",
+            get(job_status).fallback(missing_authentication_token),
+        )
+        .route(
+            "/files/{bucket}/{*key}",
+            get(file).fallback(missing_authentication_token),
         )
         .fallback(missing_authentication_token)
         .with_state(shared);
@@ -355,7 +392,7 @@ async fn convert(
     State(shared): State<Arc<Shared>>,
     Path(stage): Path<String>,
     headers: HeaderMap,
-    _body: Bytes,
+    body: Bytes,
 ) -> Response {
     if stage != shared.stage {
         return missing_authentication_token().await;
@@ -364,10 +401,216 @@ async fn convert(
         Ok(verified) => verified,
         Err(rejection) => return unauthorized(&rejection),
     };
-    tracing::info!(user = caller.username(), "convert requested");
-    answer(
-        StatusCode::NOT_IMPLEMENTED,
-        "application/json",
-        &json!({"message": "The local stack's conversion is not built yet; the authorizer let this request through."}),
-    )
+    let bad_request = |message: String| {
+        answer(
+            StatusCode::BAD_REQUEST,
+            "application/json",
+            &json!({ "message": message }),
+        )
+    };
+    let request = match convert::parse_request(&body) {
+        Ok(request) => request,
+        Err(message) => return bad_request(message),
+    };
+    tracing::info!(user = caller.username(), bucket = %request.bucket, prefix = %request.pdf_prefix, "convert");
+    match shared.converter.start(request).await {
+        Ok(Started::Finished(id)) => match shared.converter.jobs.get(&id) {
+            Some(job) => answer(StatusCode::OK, "application/json", &results(&shared, &job)),
+            None => bad_request("the job vanished".to_owned()),
+        },
+        Ok(Started::Accepted(id)) => answer(
+            StatusCode::ACCEPTED,
+            "application/json",
+            &json!({"job_id": id, "status_url": status_url(&shared, &id)}),
+        ),
+        Err(message) => bad_request(message),
+    }
+}
+
+fn status_url(shared: &Shared, id: &str) -> String {
+    let mut url = shared.base_url.clone();
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments
+            .pop_if_empty()
+            .push(&shared.stage)
+            .push("jobs")
+            .push(id);
+    }
+    url.to_string()
+}
+
+/// A signed, expiring GET URL for an object, like an S3 presigned URL.
+fn signed_url(shared: &Shared, bucket: &str, key: &str) -> String {
+    let mut url = shared.base_url.clone();
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments
+            .pop_if_empty()
+            .push("files")
+            .push(bucket)
+            .extend(key.split('/'));
+    }
+    let expires = shared.clock.now() + shared.converter.settings.url_ttl_seconds;
+    let signature = shared.signer.sign(url.path(), expires);
+    url.query_pairs_mut()
+        .append_pair("expires", &expires.to_string())
+        .append_pair("signature", &signature);
+    url.to_string()
+}
+
+/// The contract's `converted`/`failed`, with fresh URLs.
+fn results(shared: &Shared, job: &convert::Job) -> Value {
+    let converted: Vec<Value> = job
+        .converted
+        .iter()
+        .map(|c| {
+            let mut item = serde_json::to_value(c).unwrap_or(Value::Null);
+            item["url"] = json!(signed_url(shared, &job.bucket, &c.key));
+            item
+        })
+        .collect();
+    json!({"converted": converted, "failed": job.failed})
+}
+
+#[derive(serde::Deserialize)]
+struct StatusQuery {
+    /// Hold the answer until the job changes (at most [`LONG_POLL`]).
+    wait: Option<String>,
+}
+
+/// Below API Gateway's 29-second integration timeout.
+const LONG_POLL: std::time::Duration = std::time::Duration::from_secs(20);
+
+async fn job_status(
+    State(shared): State<Arc<Shared>>,
+    Path((stage, job_id)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<StatusQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if stage != shared.stage {
+        return missing_authentication_token().await;
+    }
+    if let Err(rejection) = authorize(&shared, &headers) {
+        return unauthorized(&rejection);
+    }
+    let wait = query.wait.is_some_and(|w| w != "0" && w != "false");
+    let mut changes = shared.converter.jobs.subscribe();
+    let seen = shared
+        .converter
+        .jobs
+        .get(&job_id)
+        .map(|j| (j.state, j.done));
+    if wait && seen.is_some_and(|(state, _)| state == convert::JobState::Running) {
+        let _ = tokio::time::timeout(LONG_POLL, async {
+            while changes.changed().await.is_ok() {
+                let now = shared
+                    .converter
+                    .jobs
+                    .get(&job_id)
+                    .map(|j| (j.state, j.done));
+                if now != seen {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
+    let Some(job) = shared.converter.jobs.get(&job_id) else {
+        return answer(
+            StatusCode::NOT_FOUND,
+            "application/json",
+            &json!({"message": format!("There is no job {job_id}")}),
+        );
+    };
+    let mut body = results(&shared, &job);
+    body["job_id"] = json!(job_id);
+    body["state"] = json!(job.state);
+    body["done"] = json!(job.done);
+    body["total"] = json!(job.total);
+    answer(StatusCode::OK, "application/json", &body)
+}
+
+fn s3_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>{}</RequestId></Error>",
+        request_id()
+    );
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xml"),
+    );
+    response
+}
+
+#[derive(serde::Deserialize)]
+struct Signature {
+    expires: Option<String>,
+    signature: Option<String>,
+}
+
+async fn file(
+    State(shared): State<Arc<Shared>>,
+    Path((bucket, key)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<Signature>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Response {
+    let (Some(expires), Some(signature)) = (query.expires, query.signature) else {
+        return s3_error(
+            StatusCode::FORBIDDEN,
+            "AccessDenied",
+            "Query-string authentication requires the expires and signature parameters",
+        );
+    };
+    let Ok(expires) = expires.parse::<i64>() else {
+        return s3_error(
+            StatusCode::FORBIDDEN,
+            "AccessDenied",
+            "Invalid expires value",
+        );
+    };
+    if let Err(e) = shared
+        .signer
+        .check(uri.path(), expires, &signature, shared.clock.now())
+    {
+        return s3_error(StatusCode::FORBIDDEN, e.s3_code(), e.s3_message());
+    }
+    let root = shared.converter.root.clone();
+    let path = match files::object_path(&root, &bucket, &key) {
+        Ok(path) => path,
+        Err(e) => return s3_error(StatusCode::BAD_REQUEST, "InvalidArgument", &e.to_string()),
+    };
+    let Ok(bytes) = files::read_inside(&root.join(&bucket), &path).await else {
+        return s3_error(
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            "The specified key does not exist.",
+        );
+    };
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes);
+    let etag = format!("\"{}\"", &idp::hex(digest.as_ref())[..32]);
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let content_type = if key.to_ascii_lowercase().ends_with(".jpg")
+        || key.to_ascii_lowercase().ends_with(".jpeg")
+    {
+        "image/jpeg"
+    } else if key.to_ascii_lowercase().ends_with(".pdf") {
+        "application/pdf"
+    } else {
+        "application/octet-stream"
+    };
+    let mut response = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (StatusCode::OK, bytes).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    response
 }

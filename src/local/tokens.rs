@@ -90,6 +90,20 @@ impl SigningKey {
     }
 }
 
+/// A random secret of 32 bytes kept at `path` (made on first use, owner-only).
+pub(crate) fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(key) if key.len() >= 32 => Ok(key),
+        _ => {
+            let mut key = vec![0; 32];
+            aws_lc_rs::rand::fill(&mut key)
+                .map_err(|_| std::io::Error::other("the system RNG failed"))?;
+            write_private(path, &key)?;
+            Ok(key)
+        }
+    }
+}
+
 /// Writes a file that only its owner may read, atomically.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
