@@ -64,7 +64,7 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         .map(idp::PoolConfig::load)
         .transpose()
         .map_err(CliError::usage)?;
-    let demo = pool.is_none();
+    let demo_pool = pool.is_none();
     let mode = if args.strict {
         AuthorizerMode::STRICT
     } else {
@@ -116,7 +116,7 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         stack.client_ids.join(", ")
     ));
     print_line(&format!("  Convert API       {}/convert", stack.api_url()));
-    if demo {
+    if demo_pool {
         print_line(&format!(
             "  Demo user         {} / {}",
             idp::DEMO_USERNAME,

@@ -160,7 +160,7 @@ impl Verified {
 pub fn token_from_header(value: Option<&str>, bearer: BearerPrefix) -> Result<&str, Rejection> {
     let value = value
         .map(str::trim)
-        .filter(|v| !v.is_empty())
+        .filter(|v| !v.is_empty() && !v.eq_ignore_ascii_case("bearer"))
         .ok_or(Rejection::Missing)?;
     let (prefixed, token) = match value.split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => (true, rest.trim()),

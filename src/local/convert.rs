@@ -256,7 +256,10 @@ pub fn render_page(
     let (w, h) = (pixmap.width(), pixmap.height());
     let mut jpeg = Vec::new();
     // The background is opaque white, so premultiplied RGBA is plain RGBA here.
-    jpeg_encoder::Encoder::new(&mut jpeg, settings.quality)
+    let mut encoder = jpeg_encoder::Encoder::new(&mut jpeg, settings.quality);
+    // Record the resolution, so viewers and printers size the page right.
+    encoder.set_density(jpeg_encoder::PixelDensity::dpi(settings.dpi.round() as u16));
+    encoder
         .encode(
             pixmap.data_as_u8_slice(),
             w,
@@ -353,13 +356,15 @@ impl Converter {
                 failed,
             },
         );
+        // The job runs in its own task, so it finishes even if the caller goes away.
+        let this = Arc::clone(self);
+        let job_id = id.clone();
+        let job = tokio::spawn(async move { this.run(&job_id, &request, sources).await });
         if total > self.settings.async_threshold_pages {
-            let this = Arc::clone(self);
-            let job_id = id.clone();
-            tokio::spawn(async move { this.run(&job_id, &request, sources).await });
             Ok(Started::Accepted(id))
         } else {
-            self.run(&id, &request, sources).await;
+            job.await
+                .map_err(|e| format!("the conversion stopped: {e}"))?;
             Ok(Started::Finished(id))
         }
     }

@@ -1,0 +1,129 @@
+//! PDF→JPEG pages per second at 150 dpi, quality 85: our pipeline (hayro + jpeg-encoder,
+//! single-threaded) against `pdftoppm -r 150 -jpeg -jpegopt quality=85` (poppler-utils)
+//! on the same demo PDFs, in the same run. Prints both figures and the ratio.
+//!
+//! `cargo bench --bench convert` measures; under `cargo test` it runs one quick round
+//! that only checks every page renders.
+#![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use receipt_desk::local::convert::{ConvertSettings, render_page};
+
+fn demo_pdfs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+    let mut pdfs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("assets/demo")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("broken"))
+        })
+        .collect();
+    pdfs.sort();
+    pdfs
+}
+
+fn page_count(bytes: &Arc<Vec<u8>>) -> usize {
+    hayro::hayro_syntax::Pdf::new(Arc::clone(bytes))
+        .expect("a readable demo PDF")
+        .pages()
+        .len()
+}
+
+/// Renders every page of every PDF once; returns the page count.
+fn ours(inputs: &[Arc<Vec<u8>>], settings: &ConvertSettings) -> usize {
+    let mut pages = 0;
+    for bytes in inputs {
+        for index in 0..page_count(bytes) {
+            let (jpeg, width, height) = render_page(bytes, index, settings).expect("renders");
+            assert!(jpeg.len() > 1000 && width > 0 && height > 0);
+            pages += 1;
+        }
+    }
+    pages
+}
+
+/// Runs pdftoppm on every PDF once; `None` when it is not installed.
+fn pdftoppm(pdfs: &[PathBuf], out: &Path) -> Option<()> {
+    for (i, pdf) in pdfs.iter().enumerate() {
+        let status = Command::new("pdftoppm")
+            .args(["-r", "150", "-jpeg", "-jpegopt", "quality=85"])
+            .arg(pdf)
+            .arg(out.join(format!("p{i}")))
+            .status()
+            .ok()?;
+        assert!(status.success(), "pdftoppm failed on {}", pdf.display());
+    }
+    Some(())
+}
+
+fn per_page(total: Duration, pages: usize) -> f64 {
+    total.as_secs_f64() * 1000.0 / pages as f64
+}
+
+fn main() {
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let rounds = if measuring { 5 } else { 1 };
+    let pdfs = demo_pdfs();
+    let inputs: Vec<Arc<Vec<u8>>> = pdfs
+        .iter()
+        .map(|p| Arc::new(std::fs::read(p).expect("read")))
+        .collect();
+    let settings = ConvertSettings::default();
+    let pages_per_round: usize = inputs.iter().map(page_count).sum();
+
+    // Warm-up (font caches, page faults), then the measured rounds.
+    ours(&inputs, &settings);
+    let started = Instant::now();
+    let mut pages = 0;
+    for _ in 0..rounds {
+        pages += ours(&inputs, &settings);
+    }
+    let ours_time = started.elapsed();
+    assert_eq!(pages, pages_per_round * rounds);
+
+    let out = tempfile::tempdir().expect("tempdir");
+    let reference = pdftoppm(&pdfs, out.path()).map(|()| {
+        let started = Instant::now();
+        for _ in 0..rounds {
+            pdftoppm(&pdfs, out.path());
+        }
+        started.elapsed()
+    });
+
+    println!(
+        "PDF→JPEG at 150 dpi, q85, single thread: {} PDFs, {pages_per_round} pages × {rounds} rounds{}",
+        pdfs.len(),
+        if measuring {
+            ""
+        } else {
+            " (quick check under cargo test; use cargo bench)"
+        }
+    );
+    println!(
+        "  receipt-desk (hayro + jpeg-encoder): {:7.1} ms/page  {:6.1} pages/s",
+        per_page(ours_time, pages),
+        pages as f64 / ours_time.as_secs_f64()
+    );
+    match reference {
+        Some(time) => {
+            println!(
+                "  pdftoppm -r 150 -jpeg (poppler):     {:7.1} ms/page  {:6.1} pages/s",
+                per_page(time, pages),
+                pages as f64 / time.as_secs_f64()
+            );
+            println!(
+                "  ratio: {:.2} × pdftoppm's time per page (below 1.00 is faster)",
+                ours_time.as_secs_f64() / time.as_secs_f64()
+            );
+        }
+        None if measuring => panic!("pdftoppm is not installed (apt-get install poppler-utils)"),
+        None => println!("  pdftoppm not installed: no ratio in this quick check"),
+    }
+}
