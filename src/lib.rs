@@ -10,4 +10,5 @@ pub mod config;
 pub mod credentials;
 pub mod i18n;
 pub mod local;
+pub mod secrets;
 pub mod totp;

@@ -1,4 +1,5 @@
-//! `receipt-desk login` and `receipt-desk token`: sign in, walking through challenges.
+//! `receipt-desk login`, `token` and `logout`: sign in (walking through challenges),
+//! optionally remembered in the OS keyring, and sign out.
 
 use std::collections::BTreeMap;
 
@@ -6,14 +7,15 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::prompt::{self, Prompter};
-use super::{CliError, Context, SignInArgs, TokenArgs, print_line};
+use super::{CliError, Context, LoginArgs, LogoutArgs, SignInArgs, TokenArgs, print_line};
 use crate::cognito::{
     AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoClient, CognitoError, ErrorKind,
-    Timeouts, Tokens,
+    Revocation, Timeouts, Tokens,
 };
-use crate::config::TokenKind;
-use crate::credentials::ClientSecret;
+use crate::config::{Config, Profile, TokenKind};
+use crate::credentials::{ClientSecret, RefreshToken};
 use crate::i18n::{self, Lang};
+use crate::secrets::{self, KeyringStore, SecretError, SecretStore};
 
 /// The environment variable that holds an app client secret, for clients that have one.
 pub const CLIENT_SECRET_ENV: &str = "RECEIPT_DESK_CLIENT_SECRET";
@@ -21,9 +23,22 @@ pub const CLIENT_SECRET_ENV: &str = "RECEIPT_DESK_CLIENT_SECRET";
 /// How many times a person at a terminal may retry a wrong code or a rejected password.
 const TRIES: usize = 3;
 
-pub(super) async fn login(context: &Context, args: &SignInArgs) -> Result<(), CliError> {
-    let signed_in = sign_in(context, args).await?;
+pub(super) async fn login(context: &Context, args: &LoginArgs) -> Result<(), CliError> {
     let lang = context.lang;
+    let opened = open_profile(context).await?;
+    let signed_in = sign_in(context, opened, &args.sign_in).await?;
+    if args.remember {
+        match remember(&signed_in).await {
+            Ok(()) => tracing::info!(profile = %signed_in.profile, "sign-in remembered in the keyring"),
+            Err(e) => prompt_say(&format!(
+                "{} ({e})",
+                lang.pick(
+                    "Remember me is not available: there is no usable keyring on this system. You are signed in for this command only; nothing was written to a file.",
+                    "「サインインを記憶」は使えません: このシステムには利用できるキーリングがありません。このコマンドの間だけサインインしています。ファイルには何も書き込んでいません。",
+                )
+            )),
+        }
+    }
     let who = match &signed_in.tokens.email {
         Some(email) if *email != signed_in.username => format!("{} <{email}>", signed_in.username),
         _ => signed_in.username.clone(),
@@ -43,42 +58,172 @@ pub(super) async fn login(context: &Context, args: &SignInArgs) -> Result<(), Cl
 }
 
 pub(super) async fn token(context: &Context, args: &TokenArgs) -> Result<(), CliError> {
-    let signed_in = sign_in(context, &args.sign_in).await?;
-    let token = match args.kind(signed_in.token_kind) {
-        TokenKind::Id => signed_in.tokens.id.expose().to_owned(),
-        TokenKind::Access => signed_in.tokens.access.expose().to_owned(),
+    let opened = open_profile(context).await?;
+    let kind = args.kind(opened.profile.token_kind);
+    // A remembered sign-in serves without a password, unless one is being given.
+    let tokens = match restore(
+        context,
+        &opened,
+        args.sign_in.username.as_deref(),
+        args.sign_in.password_stdin,
+    )
+    .await
+    {
+        Some(tokens) => tokens,
+        None => sign_in(context, opened, &args.sign_in).await?.tokens,
+    };
+    let token = match kind {
+        TokenKind::Id => tokens.id.expose().to_owned(),
+        TokenKind::Access => tokens.access.expose().to_owned(),
     };
     print_line(&token);
     Ok(())
 }
 
-struct SignedIn {
-    profile: String,
-    username: String,
-    token_kind: TokenKind,
-    tokens: Tokens,
+pub(super) async fn logout(context: &Context, args: &LogoutArgs) -> Result<(), CliError> {
+    let lang = context.lang;
+    let opened = open_profile(context).await?;
+    let Some(username) = args
+        .username
+        .clone()
+        .or_else(|| opened.profile.username.clone())
+    else {
+        return Err(CliError::usage(lang.pick(
+            "No one has signed in with this profile: nothing to sign out.",
+            "このプロファイルでサインインしたユーザーがいません。サインアウトするものはありません。",
+        )));
+    };
+    let account = secrets::session_account(&opened.name, &username);
+    let stored = keyring_get(account.clone()).await.ok().flatten();
+    let Some(remembered) = stored else {
+        print_line(&match lang {
+            Lang::En => format!(
+                "{username} has no remembered sign-in with profile {}; nothing to do.",
+                opened.name
+            ),
+            Lang::Ja => format!(
+                "{username} にはプロファイル {} で記憶されたサインインがありません。何もしません。",
+                opened.name
+            ),
+        });
+        return Ok(());
+    };
+    // The local part always happens: the keyring entry goes first.
+    let deleted = keyring_delete(account).await;
+    let mut remote_problems = Vec::new();
+    match opened
+        .client
+        .refresh(&remembered.refresh, &remembered.username)
+        .await
+    {
+        Ok(tokens) => {
+            if let Err(e) = opened.client.global_sign_out(&tokens.access).await {
+                remote_problems.push(i18n::cognito_error(&e, lang));
+            }
+        }
+        // Already invalid on the server: nothing left to end there.
+        Err(CognitoError::Service(e)) if e.kind == ErrorKind::InvalidRefreshToken => {}
+        Err(e) => remote_problems.push(i18n::cognito_error(&e, lang)),
+    }
+    match opened.client.revoke_token(&remembered.refresh).await {
+        Ok(Revocation::Revoked | Revocation::NotSupported) => {}
+        Err(CognitoError::Service(e)) if e.kind == ErrorKind::InvalidRefreshToken => {}
+        Err(e) => remote_problems.push(i18n::cognito_error(&e, lang)),
+    }
+    if let Err(e) = deleted {
+        return Err(CliError::failure(format!(
+            "the remembered sign-in could not be deleted: {e}"
+        )));
+    }
+    print_line(&match lang {
+        Lang::En => format!(
+            "Signed out {username} (profile {}); the remembered sign-in is deleted.",
+            opened.name
+        ),
+        Lang::Ja => format!(
+            "{username} をサインアウトしました（プロファイル {}）。記憶されたサインインを削除しました。",
+            opened.name
+        ),
+    });
+    for problem in remote_problems {
+        prompt_say(&format!(
+            "{} {problem}",
+            lang.pick(
+                "The server could not be told (the sign-out on this computer is done):",
+                "サーバーへの通知はできませんでした（このコンピューターでのサインアウトは完了しています）:",
+            )
+        ));
+    }
+    Ok(())
 }
 
-async fn sign_in(context: &Context, args: &SignInArgs) -> Result<SignedIn, CliError> {
+fn prompt_say(text: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// A profile, checked, with a client for its user pool.
+struct OpenedProfile {
+    config: Config,
+    name: String,
+    profile: Profile,
+    client: CognitoClient,
+}
+
+async fn open_profile(context: &Context) -> Result<OpenedProfile, CliError> {
     let lang = context.lang;
-    let mut config = context.load_config()?;
+    let config = context.load_config()?;
     let (name, profile) = config
         .profile(context.profile.as_deref())
         .map_err(|e| CliError::from_config(&e))?;
-    let profile = profile.clone();
+    let (name, profile) = (name, profile.clone());
     profile
         .validate(&name)
         .map_err(|e| CliError::from_config(&e))?;
     let endpoint = profile
         .cognito_endpoint(&name)
         .map_err(|e| CliError::from_config(&e))?;
-    let secret = std::env::var(CLIENT_SECRET_ENV)
+    // The client secret: the environment for scripts, else the keyring.
+    let secret = match std::env::var(CLIENT_SECRET_ENV)
         .ok()
         .filter(|s| !s.is_empty())
-        .map(ClientSecret::new);
+    {
+        Some(secret) => Some(ClientSecret::new(secret)),
+        None => keyring_get_raw(secrets::client_secret_account(&name))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(ClientSecret::new),
+    };
     let client = CognitoClient::new(endpoint, &profile.client_id, secret, Timeouts::default())
         .map_err(|e| CliError::from_cognito(&e, lang))?;
+    Ok(OpenedProfile {
+        config,
+        name,
+        profile,
+        client,
+    })
+}
 
+struct SignedIn {
+    profile: String,
+    username: String,
+    tokens: Tokens,
+}
+
+async fn sign_in(
+    context: &Context,
+    opened: OpenedProfile,
+    args: &SignInArgs,
+) -> Result<SignedIn, CliError> {
+    let lang = context.lang;
+    let OpenedProfile {
+        mut config,
+        name,
+        profile,
+        client,
+    } = opened;
     let mut prompter = prompt::for_stdin(args.password_stdin);
     let io_error = |e: std::io::Error| CliError::usage(e.to_string());
     let username = match args.username.clone().or_else(|| profile.username.clone()) {
@@ -124,9 +269,124 @@ async fn sign_in(context: &Context, args: &SignInArgs) -> Result<SignedIn, CliEr
     Ok(SignedIn {
         profile: name,
         username,
-        token_kind: profile.token_kind,
         tokens,
     })
+}
+
+/// What the keyring keeps for a remembered sign-in: the refresh token and the internal
+/// username its `SECRET_HASH` needs. Nothing else, and never in a file.
+struct Remembered {
+    refresh: RefreshToken,
+    username: String,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct RememberedWire {
+    refresh_token: String,
+    username: String,
+}
+
+impl Remembered {
+    fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&RememberedWire {
+            refresh_token: self.refresh.expose().to_owned(),
+            username: self.username.clone(),
+        })
+        .unwrap_or_default()
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let wire: RememberedWire = serde_json::from_slice(bytes).ok()?;
+        Some(Self {
+            refresh: RefreshToken::new(wire.refresh_token),
+            username: wire.username,
+        })
+    }
+}
+
+async fn remember(signed_in: &SignedIn) -> Result<(), SecretError> {
+    let refresh = signed_in
+        .tokens
+        .refresh
+        .clone()
+        .ok_or_else(|| SecretError::Failed("Cognito returned no refresh token".to_owned()))?;
+    let remembered = Remembered {
+        refresh,
+        username: signed_in.tokens.username.clone(),
+    };
+    let account = secrets::session_account(&signed_in.profile, &signed_in.username);
+    let mut bytes = remembered.to_bytes();
+    keyring_blocking(move |store| {
+        let result = store.set(&account, &bytes);
+        zeroize::Zeroize::zeroize(&mut bytes);
+        result
+    })
+    .await
+}
+
+/// Fresh tokens from a remembered sign-in, or `None` (nothing remembered, no keyring,
+/// or the server refused it; a refused one is deleted).
+async fn restore(
+    context: &Context,
+    opened: &OpenedProfile,
+    username: Option<&str>,
+    password_given: bool,
+) -> Option<Tokens> {
+    if password_given {
+        return None;
+    }
+    let username = username
+        .map(str::to_owned)
+        .or_else(|| opened.profile.username.clone())?;
+    let account = secrets::session_account(&opened.name, &username);
+    let remembered = keyring_get(account.clone()).await.ok().flatten()?;
+    match opened
+        .client
+        .refresh(&remembered.refresh, &remembered.username)
+        .await
+    {
+        Ok(tokens) => Some(tokens),
+        Err(e) => {
+            prompt_say(&format!(
+                "{} {}",
+                context.lang.pick(
+                    "The remembered sign-in could not be used; sign in again.",
+                    "記憶されたサインインは使えませんでした。もう一度サインインしてください。",
+                ),
+                i18n::cognito_error(&e, context.lang)
+            ));
+            if e.kind() == Some(ErrorKind::InvalidRefreshToken) {
+                let _ = keyring_delete(account).await;
+            }
+            None
+        }
+    }
+}
+
+/// Runs a keyring call on a blocking thread (D-Bus round trips must not stall the runtime).
+async fn keyring_blocking<T: Send + 'static>(
+    call: impl FnOnce(&KeyringStore) -> Result<T, SecretError> + Send + 'static,
+) -> Result<T, SecretError> {
+    tokio::task::spawn_blocking(move || call(&KeyringStore::platform()?))
+        .await
+        .map_err(|e| SecretError::Failed(e.to_string()))?
+}
+
+async fn keyring_get_raw(account: String) -> Result<Option<Vec<u8>>, SecretError> {
+    keyring_blocking(move |store| store.get(&account)).await
+}
+
+async fn keyring_get(account: String) -> Result<Option<Remembered>, SecretError> {
+    let bytes = keyring_get_raw(account).await?;
+    Ok(bytes.and_then(|mut b| {
+        let parsed = Remembered::from_bytes(&b);
+        zeroize::Zeroize::zeroize(&mut b);
+        parsed
+    }))
+}
+
+async fn keyring_delete(account: String) -> Result<(), SecretError> {
+    keyring_blocking(move |store| store.delete(&account)).await
 }
 
 /// Asks for one challenge's answer and sends it; at a terminal, a wrong code or a

@@ -68,10 +68,13 @@ pub enum LangArg {
 pub enum Command {
     /// Sign in, answering any challenge (new password, MFA code) at the prompt, and show
     /// who signed in and until when.
-    Login(Box<SignInArgs>),
-    /// Sign in and print a fresh token on stdout, for curl. The only command that prints
-    /// a token.
+    Login(Box<LoginArgs>),
+    /// Print a fresh token on stdout, for curl: from the remembered sign-in when there is
+    /// one, else after signing in. The only command that prints a token.
     Token(Box<TokenArgs>),
+    /// Sign out everywhere and delete the remembered sign-in (works offline too: the
+    /// local part always happens).
+    Logout(Box<LogoutArgs>),
     /// Run the local stack (Cognito, JWKS, an authorizer and conversion) on 127.0.0.1
     /// until Ctrl+C; with no --pool file, a demo user is printed.
     Serve(Box<serve::ServeArgs>),
@@ -92,6 +95,24 @@ pub struct SignInArgs {
     /// the terminal. This is also what happens when stdin is not a terminal.
     #[arg(long)]
     pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+
+    /// Keep the sign-in in the OS keyring (never in a file), so later commands need no
+    /// password until it expires or you log out.
+    #[arg(long)]
+    pub remember: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The user (default: the profile's last one).
+    #[arg(long, short = 'u')]
+    pub username: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -195,6 +216,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Login(args)) => login::login(&context, &args).await,
         Some(Command::Token(args)) => login::token(&context, &args).await,
+        Some(Command::Logout(args)) => login::logout(&context, &args).await,
         Some(Command::Profile { action }) => profile::run(&context, action),
         Some(Command::Serve(args)) => serve::serve(*args).await,
         // The desktop window will open here; until it exists, show what the CLI can do.

@@ -1,0 +1,151 @@
+//! Where secrets live: the OS keyring, never a file.
+//!
+//! A small [`SecretStore`] trait with the platform keyring behind it (keyring 4: the
+//! Secret Service over D-Bus on Linux, Keychain on macOS, Credential Manager on
+//! Windows) and an in-memory store for tests. Entries are written through
+//! `keyring_core::Entry` once the platform store is installed, and as bytes, because
+//! Windows limits a password string to about 1,280 UTF-16 units and refresh tokens can
+//! be longer. When there is no keyring (a headless Linux without a session bus), the
+//! store says so and nothing falls back to a file.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The keyring service name every entry is filed under.
+pub const SERVICE: &str = "receipt-desk";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    /// No keyring on this system or session (for example no Secret Service on D-Bus).
+    #[error("no keyring is available on this system: {0}")]
+    Unavailable(String),
+    /// The keyring exists but refused (locked, or access denied).
+    #[error("the keyring refused access: {0}")]
+    Refused(String),
+    #[error("the keyring failed: {0}")]
+    Failed(String),
+}
+
+impl From<keyring_core::Error> for SecretError {
+    fn from(error: keyring_core::Error) -> Self {
+        use keyring_core::Error as E;
+        match error {
+            E::NoDefaultStore | E::PlatformFailure(_) => Self::Unavailable(error.to_string()),
+            E::NoStorageAccess(_) => Self::Refused(error.to_string()),
+            other => Self::Failed(other.to_string()),
+        }
+    }
+}
+
+/// Secrets by account name. A missing entry reads as `None`; deleting one is no error.
+pub trait SecretStore: Send + Sync {
+    fn get(&self, account: &str) -> Result<Option<Vec<u8>>, SecretError>;
+    fn set(&self, account: &str, secret: &[u8]) -> Result<(), SecretError>;
+    fn delete(&self, account: &str) -> Result<(), SecretError>;
+}
+
+/// The account for a profile's remembered sign-in.
+pub fn session_account(profile: &str, username: &str) -> String {
+    format!("{profile}/{username}/session")
+}
+
+/// The account for a profile's app client secret.
+pub fn client_secret_account(profile: &str) -> String {
+    format!("{profile}/client-secret")
+}
+
+/// The platform keyring. Its calls block (D-Bus round trips): keep them off the UI
+/// thread and out of async tasks' hot paths (`spawn_blocking`).
+pub struct KeyringStore(());
+
+impl KeyringStore {
+    /// Installs the platform store (once per process) and says whether it works.
+    pub fn platform() -> Result<Self, SecretError> {
+        match keyring::Entry::store_status() {
+            Ok(()) => Ok(Self(())),
+            Err(e) => Err(SecretError::Unavailable(e.to_string())),
+        }
+    }
+
+    fn entry(account: &str) -> Result<keyring_core::Entry, SecretError> {
+        keyring_core::Entry::new(SERVICE, account).map_err(SecretError::from)
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn get(&self, account: &str) -> Result<Option<Vec<u8>>, SecretError> {
+        match Self::entry(account)?.get_secret() {
+            Ok(secret) => Ok(Some(secret)),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn set(&self, account: &str, secret: &[u8]) -> Result<(), SecretError> {
+        Self::entry(account)?
+            .set_secret(secret)
+            .map_err(SecretError::from)
+    }
+
+    fn delete(&self, account: &str) -> Result<(), SecretError> {
+        match Self::entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Secrets in memory, for tests and for a run without a keyring.
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl MemoryStore {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<u8>>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, account: &str) -> Result<Option<Vec<u8>>, SecretError> {
+        Ok(self.lock().get(account).cloned())
+    }
+
+    fn set(&self, account: &str, secret: &[u8]) -> Result<(), SecretError> {
+        self.lock().insert(account.to_owned(), secret.to_vec());
+        Ok(())
+    }
+
+    fn delete(&self, account: &str) -> Result<(), SecretError> {
+        if let Some(mut old) = self.lock().remove(account) {
+            zeroize::Zeroize::zeroize(&mut old);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_store_reads_missing_as_none_and_deletes_quietly() {
+        let store = MemoryStore::default();
+        assert_eq!(store.get("p/u/session").expect("get"), None);
+        store.delete("p/u/session").expect("delete missing");
+        let long = vec![b'x'; 4000];
+        store.set("p/u/session", &long).expect("set");
+        assert_eq!(store.get("p/u/session").expect("get"), Some(long));
+        store.delete("p/u/session").expect("delete");
+        assert_eq!(store.get("p/u/session").expect("get"), None);
+    }
+
+    #[test]
+    fn accounts_name_profile_and_user() {
+        assert_eq!(session_account("経理", "alice"), "経理/alice/session");
+        assert_eq!(client_secret_account("work"), "work/client-secret");
+    }
+}

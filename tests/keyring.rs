@@ -1,0 +1,186 @@
+//! Remember-me through the real Secret Service: each test runs `receipt-desk` inside its
+//! own `dbus-run-session` with a `gnome-keyring-daemon` unlocked by a test password,
+//! against the local stack on 127.0.0.1. `scripts/test` installs both programs.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use receipt_desk::cognito::{CognitoClient, Timeouts};
+use receipt_desk::credentials::AccessToken;
+use receipt_desk::local::idp::{DEMO_CLIENT_ID, DEMO_PASSWORD};
+
+fn require(program: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "{program} is needed for the keyring tests: run scripts/test, which installs it"
+    );
+}
+
+fn write_profile(dir: &Path, endpoint: &str) -> std::path::PathBuf {
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"local\"\n[profiles.local]\nclient_id = \"{DEMO_CLIENT_ID}\"\ncognito_endpoint = \"{endpoint}\"\n"
+        ),
+    )
+    .expect("config");
+    config
+}
+
+/// Runs `script` (bash) in a fresh D-Bus session with an unlocked gnome-keyring.
+fn in_keyring_session(home: &Path, config: &Path, script: &str) -> Output {
+    let full = format!(
+        "set -u\nprintf 'test-keyring-password' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1\n{script}"
+    );
+    Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", &full])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_RUNTIME_DIR", home)
+        .env("RECEIPT_DESK_CONFIG", config)
+        .env("RD", env!("CARGO_BIN_EXE_receipt-desk"))
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("dbus-run-session")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn a_remembered_sign_in_serves_tokens_until_logout() {
+    require("dbus-run-session");
+    require("gnome-keyring-daemon");
+    let data = tempfile::tempdir().expect("tempdir");
+    let stack = support::start_local(data.path().join("stack"), None).await;
+    let home = tempfile::tempdir().expect("home");
+    let config = write_profile(home.path(), stack.cognito_endpoint().as_str());
+    let token_file = home.path().join("token.txt");
+    let script = format!(
+        r#"
+echo '{DEMO_PASSWORD}' | "$RD" login -u demo --remember --password-stdin; echo "LOGIN=$?"
+"$RD" token --access > '{token}' < /dev/null; echo "TOKEN=$?"
+"$RD" logout; echo "LOGOUT=$?"
+"$RD" token --access < /dev/null; echo "AFTER=$?"
+"#,
+        token = token_file.display()
+    );
+    // The CLI blocks; the stack answers from this runtime's other threads.
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let out =
+        tokio::task::spawn_blocking(move || in_keyring_session(&home_path, &config_path, &script))
+            .await
+            .expect("session");
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    for marker in ["LOGIN=0", "TOKEN=0", "LOGOUT=0", "AFTER=2"] {
+        assert!(
+            stdout.contains(marker),
+            "{marker} missing:\n{stdout}\n{stderr}"
+        );
+    }
+    assert!(stdout.contains("Signed out demo"), "{stdout}");
+    assert!(
+        stderr.contains("stdin ended before an answer to \"Password for demo\""),
+        "after logout, token asks for the password: {stderr}"
+    );
+    assert!(!stderr.contains("Remember me is not available"), "{stderr}");
+
+    // The token printed without a password is a real, accepted access token...
+    let token = std::fs::read_to_string(&token_file).expect("token file");
+    let client = CognitoClient::new(
+        stack.cognito_endpoint(),
+        DEMO_CLIENT_ID,
+        None,
+        Timeouts::default(),
+    )
+    .expect("client");
+    let access = AccessToken::new(token.trim());
+    // ...that logout's GlobalSignOut has since revoked.
+    let err = client.get_user(&access).await.expect_err("signed out");
+    assert_eq!(
+        err.kind(),
+        Some(receipt_desk::cognito::ErrorKind::InvalidAccessToken),
+        "{err}"
+    );
+
+    // Nothing in the config or home (keyring files included) holds the secrets in clear.
+    std::fs::remove_file(&token_file).expect("remove the token we asked for");
+    let mut everything = Vec::new();
+    collect(home.path(), &mut everything);
+    let haystack = String::from_utf8_lossy(&everything);
+    for secret in [DEMO_PASSWORD, token.trim(), "eyJ"] {
+        assert!(!haystack.contains(secret), "a secret is on disk in clear");
+    }
+}
+
+fn collect(dir: &Path, out: &mut Vec<u8>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            collect(&path, out);
+        } else if kind.is_file() {
+            out.extend(std::fs::read(&path).unwrap_or_default());
+        }
+    }
+}
+
+#[tokio::test]
+async fn without_a_keyring_remember_me_is_refused_and_sign_in_still_works() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let stack = support::start_local(data.path().join("stack"), None).await;
+    let home = tempfile::tempdir().expect("home");
+    let config = write_profile(home.path(), stack.cognito_endpoint().as_str());
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        use std::io::Write as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
+            .args(["login", "-u", "demo", "--remember", "--password-stdin"])
+            .env_clear()
+            .env("HOME", &home_path)
+            .env("XDG_RUNTIME_DIR", &home_path)
+            .env("RECEIPT_DESK_CONFIG", &config_path)
+            .env("LANG", "C.UTF-8")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{DEMO_PASSWORD}\n").as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("wait")
+    })
+    .await
+    .expect("join");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("Signed in as demo"));
+    assert!(
+        text(&out.stderr).contains("Remember me is not available"),
+        "{}",
+        text(&out.stderr)
+    );
+    let mut everything = Vec::new();
+    collect(home.path(), &mut everything);
+    assert!(
+        !String::from_utf8_lossy(&everything).contains("eyJ"),
+        "no token fell back to a file"
+    );
+}
