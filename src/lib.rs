@@ -11,4 +11,5 @@ pub mod credentials;
 pub mod i18n;
 pub mod local;
 pub mod secrets;
+pub mod session;
 pub mod totp;
