@@ -4,6 +4,7 @@
 //! The library holds everything; `main.rs` only parses the command line and picks a
 //! front end. Module dependencies point down: `cli` → `cognito` → `credentials`.
 
+pub mod api;
 pub mod cli;
 pub mod cognito;
 pub mod config;

@@ -1,0 +1,421 @@
+//! The `/convert` contract (DESIGN.md, version 1) over a Cognito-authorized API Gateway.
+//!
+//! Every call carries the token the profile asks for. On a 401, API Gateway's message
+//! says what to do: "The incoming token has expired" → refresh once and retry;
+//! "Unauthorized" → try the other token kind once (a REST authorizer without OAuth
+//! scopes wants the ID token; the seed's curl sends the access token) and, if that
+//! works, keep using it and say so. Errors keep the status, the message and the
+//! `x-amzn-RequestId` / `x-amz-apigw-id` a person can quote.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use reqwest::Url;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{HeaderStyle, TokenKind};
+use crate::credentials::{AccessToken, IdToken, scrub};
+use crate::session::{Session, SessionError};
+
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConvertRequest {
+    pub source_bucket: String,
+    pub pdf_prefix: String,
+    pub upload_prefix: String,
+}
+
+/// One page written as JPEG. Unknown fields are ignored; an item without `url` is shown
+/// without a thumbnail.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ConvertedPage {
+    pub source_key: String,
+    #[serde(default)]
+    pub page: Option<u32>,
+    pub key: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub width: Option<u32>,
+    #[serde(default)]
+    pub height: Option<u32>,
+    #[serde(default)]
+    pub bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FailedPdf {
+    pub source_key: String,
+    #[serde(default)]
+    pub error: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+pub struct ConvertResult {
+    #[serde(default)]
+    pub converted: Vec<ConvertedPage>,
+    #[serde(default)]
+    pub failed: Vec<FailedPdf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    Running,
+    Succeeded,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct JobStatus {
+    pub state: JobState,
+    #[serde(default)]
+    pub done: u64,
+    #[serde(default)]
+    pub total: u64,
+    #[serde(flatten)]
+    pub results: ConvertResult,
+}
+
+/// What `/convert` answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConvertOutcome {
+    Done(ConvertResult),
+    /// A long job: follow `status_url`.
+    Accepted {
+        job_id: String,
+        status_url: String,
+    },
+}
+
+/// The facts of one HTTP exchange, for the job view and bug reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub apigw_id: Option<String>,
+    /// Set when the other token kind worked after a 401: the profile should keep it.
+    pub switched_to: Option<TokenKind>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("the API refused the token ({message}); sent: {sent}")]
+    Unauthorized {
+        message: String,
+        /// Which token was sent and how, e.g. "the ID token after `Bearer `".
+        sent: String,
+        diagnostics: Diagnostics,
+    },
+    #[error("the API answered HTTP {}: {message}", .diagnostics.status)]
+    Refused {
+        message: String,
+        diagnostics: Diagnostics,
+    },
+    /// A 2xx the contract could not read: the body is kept (pretty JSON when it is JSON).
+    #[error("the API's answer could not be read ({detail})")]
+    Unreadable {
+        detail: String,
+        body: String,
+        diagnostics: Diagnostics,
+    },
+    #[error("network error talking to the API: {0}")]
+    Network(String),
+    #[error(transparent)]
+    Session(#[from] SessionError),
+}
+
+/// The API of one profile.
+pub struct ApiClient {
+    http: reqwest::Client,
+    api_url: Url,
+    session: Arc<Session>,
+    kind: Mutex<TokenKind>,
+    style: HeaderStyle,
+}
+
+fn kind_name(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Id => "the ID token",
+        TokenKind::Access => "the access token",
+    }
+}
+
+fn other(kind: TokenKind) -> TokenKind {
+    match kind {
+        TokenKind::Id => TokenKind::Access,
+        TokenKind::Access => TokenKind::Id,
+    }
+}
+
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+    diagnostics: Diagnostics,
+}
+
+impl ApiClient {
+    pub fn new(
+        api_url: Url,
+        session: Arc<Session>,
+        kind: TokenKind,
+        style: HeaderStyle,
+    ) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            // API Gateway gives up at 29 s; a little more lets its 504 arrive.
+            .timeout(Duration::from_secs(35))
+            .build()
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        Ok(Self {
+            http,
+            api_url,
+            session,
+            kind: Mutex::new(kind),
+            style,
+        })
+    }
+
+    /// The token kind in use (it changes when the other kind proved to work).
+    pub fn token_kind(&self) -> TokenKind {
+        *self
+            .kind
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn header(&self, kind: TokenKind, tokens: &(AccessToken, IdToken)) -> String {
+        let token = match kind {
+            TokenKind::Id => tokens.1.expose(),
+            TokenKind::Access => tokens.0.expose(),
+        };
+        match self.style {
+            HeaderStyle::Bearer => format!("Bearer {token}"),
+            HeaderStyle::Bare => token.to_owned(),
+        }
+    }
+
+    fn how_sent(&self, kind: TokenKind) -> String {
+        match self.style {
+            HeaderStyle::Bearer => format!("{} after `Bearer `", kind_name(kind)),
+            HeaderStyle::Bare => format!("{} alone", kind_name(kind)),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        body: Option<&[u8]>,
+        authorization: &str,
+    ) -> Result<Answer, ApiError> {
+        let mut request = self
+            .http
+            .request(method, url)
+            .header(reqwest::header::AUTHORIZATION, authorization);
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(scrub(&e.to_string(), &[authorization])))?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let diagnostics = Diagnostics {
+            status: response.status().as_u16(),
+            request_id: header("x-amzn-requestid"),
+            apigw_id: header("x-amz-apigw-id"),
+            switched_to: None,
+        };
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?
+        {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(ApiError::Network(format!(
+                    "the answer is larger than {MAX_BODY_BYTES} bytes"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer {
+            status: diagnostics.status,
+            body,
+            diagnostics,
+        })
+    }
+
+    /// Sends with the current token; on 401 refreshes or switches kind as the message
+    /// says, once each.
+    async fn authorized(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        body: Option<&[u8]>,
+    ) -> Result<Answer, ApiError> {
+        let first_kind = self.token_kind();
+        let mut tokens = self.session.tokens().await?;
+        let mut kind = first_kind;
+        let mut refreshed = false;
+        let mut switched = false;
+        loop {
+            let authorization = self.header(kind, &tokens);
+            let mut answer = self.send(method.clone(), url, body, &authorization).await?;
+            if answer.status != 401 {
+                if kind != first_kind {
+                    *self
+                        .kind
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) = kind;
+                    answer.diagnostics.switched_to = Some(kind);
+                }
+                return Ok(answer);
+            }
+            let message = message_of(&answer.body);
+            tracing::info!(status = 401, %message, token = kind_name(kind), "API refused the token");
+            if message.to_ascii_lowercase().contains("expired") && !refreshed {
+                tokens = self.session.refresh_after_refusal(&tokens.0).await?;
+                refreshed = true;
+            } else if !switched {
+                kind = other(kind);
+                switched = true;
+            } else if !refreshed {
+                tokens = self.session.refresh_after_refusal(&tokens.0).await?;
+                refreshed = true;
+                kind = first_kind;
+            } else {
+                return Err(ApiError::Unauthorized {
+                    message,
+                    sent: format!(
+                        "{} (then {}, after a refresh)",
+                        self.how_sent(first_kind),
+                        kind_name(other(first_kind))
+                    ),
+                    diagnostics: answer.diagnostics,
+                });
+            }
+        }
+    }
+
+    /// `POST {api_url}/convert`.
+    pub async fn convert(
+        &self,
+        request: &ConvertRequest,
+    ) -> Result<(ConvertOutcome, Diagnostics), ApiError> {
+        let url = format!("{}/convert", self.api_url.as_str().trim_end_matches('/'));
+        let body = serde_json::to_vec(request).map_err(|e| ApiError::Network(e.to_string()))?;
+        let answer = self
+            .authorized(reqwest::Method::POST, &url, Some(&body))
+            .await?;
+        match answer.status {
+            200 => parse::<ConvertResult>(&answer)
+                .map(|r| (ConvertOutcome::Done(r), answer.diagnostics.clone())),
+            202 => {
+                #[derive(Deserialize)]
+                struct Accepted {
+                    job_id: String,
+                    status_url: String,
+                }
+                parse::<Accepted>(&answer).map(|a| {
+                    (
+                        ConvertOutcome::Accepted {
+                            job_id: a.job_id,
+                            status_url: a.status_url,
+                        },
+                        answer.diagnostics.clone(),
+                    )
+                })
+            }
+            _ => Err(refused(answer)),
+        }
+    }
+
+    /// `GET status_url`; with `wait`, the local stack holds the answer until the job moves.
+    pub async fn job_status(&self, status_url: &str, wait: bool) -> Result<JobStatus, ApiError> {
+        let url = if wait {
+            format!(
+                "{status_url}{}wait=1",
+                if status_url.contains('?') { '&' } else { '?' }
+            )
+        } else {
+            status_url.to_owned()
+        };
+        let answer = self.authorized(reqwest::Method::GET, &url, None).await?;
+        if answer.status == 200 {
+            parse(&answer)
+        } else {
+            Err(refused(answer))
+        }
+    }
+}
+
+fn message_of(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.get("message")
+                .or_else(|| v.get("Message"))
+                .and_then(|m| m.as_str().map(str::to_owned))
+        })
+        .unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(200).collect())
+}
+
+fn refused(answer: Answer) -> ApiError {
+    ApiError::Refused {
+        message: message_of(&answer.body),
+        diagnostics: answer.diagnostics,
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {
+    serde_json::from_slice(&answer.body).map_err(|e| ApiError::Unreadable {
+        detail: e.to_string(),
+        body: serde_json::from_slice::<serde_json::Value>(&answer.body)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| String::from_utf8_lossy(&answer.body).into_owned()),
+        diagnostics: answer.diagnostics.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_ignore_unknown_fields_and_tolerate_missing_urls() {
+        let body = br#"{"converted":[{"source_key":"a.pdf","page":1,"key":"a-1.jpg","extra":true}],
+                        "failed":[{"source_key":"b.pdf","error":"not a PDF"}],"version":2}"#;
+        let result: ConvertResult = serde_json::from_slice(body).expect("parse");
+        assert_eq!(result.converted[0].url, None);
+        assert_eq!(result.failed[0].error, "not a PDF");
+    }
+
+    #[test]
+    fn job_status_reads_progress_and_results() {
+        let body = br#"{"state":"running","done":3,"total":10,"converted":[],"failed":[]}"#;
+        let status: JobStatus = serde_json::from_slice(body).expect("parse");
+        assert_eq!(
+            (status.state, status.done, status.total),
+            (JobState::Running, 3, 10)
+        );
+    }
+
+    #[test]
+    fn messages_come_from_json_or_the_raw_body() {
+        assert_eq!(message_of(br#"{"message":"Unauthorized"}"#), "Unauthorized");
+        assert_eq!(message_of(b"<html>gateway</html>"), "<html>gateway</html>");
+    }
+}

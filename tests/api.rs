@@ -1,0 +1,214 @@
+//! The `/convert` client against the local stack: the contract, 202 jobs, refusals, and
+//! 401 recovery (refresh on "expired", switch token kind on "Unauthorized").
+
+mod support;
+
+use std::sync::Arc;
+
+use receipt_desk::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, JobState};
+use receipt_desk::cognito::{AuthStep, CognitoClient, Timeouts};
+use receipt_desk::config::{HeaderStyle, TokenKind};
+use receipt_desk::credentials::Password;
+use receipt_desk::local::authorizer::AuthorizerMode;
+use receipt_desk::local::convert::ConvertSettings;
+use receipt_desk::local::idp::{DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME};
+use receipt_desk::local::{self, ExternalIssuer, RunningStack, StackOptions, demo};
+use receipt_desk::session::Session;
+
+struct Setup {
+    stack: RunningStack,
+    session: Arc<Session>,
+    _data: tempfile::TempDir,
+}
+
+async fn setup(adjust: impl FnOnce(&mut StackOptions)) -> Setup {
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut options = StackOptions::new(data.path().to_owned());
+    adjust(&mut options);
+    let stack = local::start(options).await.expect("stack");
+    let client = CognitoClient::new(
+        stack.cognito_endpoint(),
+        DEMO_CLIENT_ID,
+        None,
+        Timeouts::default(),
+    )
+    .expect("client");
+    let AuthStep::SignedIn(tokens) = client
+        .sign_in(DEMO_USERNAME, &Password::new(DEMO_PASSWORD))
+        .await
+        .expect("sign in")
+    else {
+        panic!("expected tokens");
+    };
+    let session = Session::new(client);
+    session.begin(tokens).await;
+    Setup {
+        stack,
+        session,
+        _data: data,
+    }
+}
+
+fn api(setup: &Setup, kind: TokenKind, style: HeaderStyle) -> ApiClient {
+    ApiClient::new(
+        setup.stack.api_url(),
+        Arc::clone(&setup.session),
+        kind,
+        style,
+    )
+    .expect("api")
+}
+
+fn demo_request() -> ConvertRequest {
+    ConvertRequest {
+        source_bucket: demo::BUCKET.to_owned(),
+        pdf_prefix: demo::PDF_PREFIX.to_owned(),
+        upload_prefix: demo::UPLOAD_PREFIX.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn the_demo_conversion_reads_as_the_contract_says() {
+    let setup = setup(|_| {}).await;
+    let api = api(&setup, TokenKind::Access, HeaderStyle::Bearer);
+    let (outcome, diagnostics) = api.convert(&demo_request()).await.expect("convert");
+    let ConvertOutcome::Done(result) = outcome else {
+        panic!("expected results");
+    };
+    assert_eq!(result.converted.len(), demo::PAGES);
+    assert!(
+        result
+            .converted
+            .iter()
+            .all(|c| c.url.is_some() && c.width.is_some())
+    );
+    assert_eq!(result.failed.len(), 1);
+    assert_eq!(diagnostics.status, 200);
+    assert!(diagnostics.request_id.is_some());
+    assert_eq!(diagnostics.switched_to, None);
+}
+
+#[tokio::test]
+async fn an_id_token_authorizer_switches_the_profile_to_id_tokens_once() {
+    let setup = setup(|o| o.mode = AuthorizerMode::STRICT).await;
+    let api = api(&setup, TokenKind::Access, HeaderStyle::Bearer);
+    let (_, diagnostics) = api
+        .convert(&demo_request())
+        .await
+        .expect("convert after switching");
+    assert_eq!(
+        diagnostics.switched_to,
+        Some(TokenKind::Id),
+        "the caller is told to remember it"
+    );
+    assert_eq!(api.token_kind(), TokenKind::Id);
+    assert_eq!(
+        setup.session.refresh_count(),
+        0,
+        "a wrong kind is not an expired token"
+    );
+    let (_, again) = api.convert(&demo_request()).await.expect("convert");
+    assert_eq!(again.switched_to, None, "already using the working kind");
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_and_the_call_retried() {
+    let setup = setup(|_| {}).await;
+    let api = api(&setup, TokenKind::Access, HeaderStyle::Bare);
+    // The server's clock moves past the token's expiry (the session's does not).
+    setup.stack.clock.advance(3600 + 61);
+    let (outcome, diagnostics) = api
+        .convert(&demo_request())
+        .await
+        .expect("convert after refresh");
+    assert!(matches!(outcome, ConvertOutcome::Done(_)));
+    assert_eq!(setup.session.refresh_count(), 1);
+    assert_eq!(diagnostics.switched_to, None);
+}
+
+#[tokio::test]
+async fn tokens_refused_both_ways_say_which_token_was_sent_and_how() {
+    let idp = setup(|_| {}).await;
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut options = StackOptions::new(data.path().to_owned());
+    options.external_issuer = Some(ExternalIssuer {
+        issuer: idp.stack.issuer.clone(),
+        jwks_url: idp.stack.jwks_url(),
+        client_ids: vec!["anotherappclient0000000001".to_owned()],
+    });
+    let other_api = local::start(options).await.expect("api stack");
+    let api = ApiClient::new(
+        other_api.api_url(),
+        Arc::clone(&idp.session),
+        TokenKind::Access,
+        HeaderStyle::Bearer,
+    )
+    .expect("api");
+    let err = api.convert(&demo_request()).await.expect_err("refused");
+    match &err {
+        ApiError::Unauthorized {
+            message,
+            sent,
+            diagnostics,
+        } => {
+            assert_eq!(message, "Unauthorized");
+            assert!(
+                sent.starts_with("the access token after `Bearer `"),
+                "{sent}"
+            );
+            assert_eq!(diagnostics.status, 401);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        !err.to_string().contains("eyJ"),
+        "no token in the error: {err}"
+    );
+}
+
+#[tokio::test]
+async fn a_long_job_is_followed_to_the_end() {
+    let setup = setup(|o| {
+        o.convert = ConvertSettings {
+            async_threshold_pages: 2,
+            ..ConvertSettings::default()
+        };
+    })
+    .await;
+    let api = api(&setup, TokenKind::Access, HeaderStyle::Bearer);
+    let (outcome, diagnostics) = api.convert(&demo_request()).await.expect("convert");
+    assert_eq!(diagnostics.status, 202);
+    let ConvertOutcome::Accepted { status_url, .. } = outcome else {
+        panic!("expected 202");
+    };
+    let mut polls = 0;
+    let status = loop {
+        let status = api.job_status(&status_url, true).await.expect("status");
+        polls += 1;
+        if status.state != JobState::Running {
+            break status;
+        }
+        assert!(polls < 50, "the job never finished");
+    };
+    assert_eq!(status.state, JobState::Succeeded);
+    assert_eq!((status.done, status.total), (7, 7));
+    assert_eq!(status.results.converted.len(), 7);
+}
+
+#[tokio::test]
+async fn a_bad_request_keeps_the_status_and_message() {
+    let setup = setup(|_| {}).await;
+    let api = api(&setup, TokenKind::Access, HeaderStyle::Bearer);
+    let mut request = demo_request();
+    request.source_bucket = "Not_A_Bucket".to_owned();
+    match api.convert(&request).await.expect_err("400") {
+        ApiError::Refused {
+            message,
+            diagnostics,
+        } => {
+            assert_eq!(diagnostics.status, 400);
+            assert!(message.contains("source_bucket"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
