@@ -134,6 +134,7 @@ pub struct ApiClient {
     session: Arc<Session>,
     kind: Mutex<TokenKind>,
     style: HeaderStyle,
+    refusals: std::sync::atomic::AtomicU64,
 }
 
 fn kind_name(kind: TokenKind) -> &'static str {
@@ -175,7 +176,13 @@ impl ApiClient {
             session,
             kind: Mutex::new(kind),
             style,
+            refusals: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// How many 401 answers this client has received (recovered from or not).
+    pub fn unauthorized_count(&self) -> u64 {
+        self.refusals.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The token kind in use (it changes when the other kind proved to work).
@@ -283,6 +290,8 @@ impl ApiClient {
                 }
                 return Ok(answer);
             }
+            self.refusals
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let message = message_of(&answer.body);
             tracing::info!(status = 401, %message, token = kind_name(kind), "API refused the token");
             if message.to_ascii_lowercase().contains("expired") && !refreshed {

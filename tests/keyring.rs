@@ -184,3 +184,57 @@ async fn without_a_keyring_remember_me_is_refused_and_sign_in_still_works() {
         "no token fell back to a file"
     );
 }
+
+#[tokio::test]
+async fn a_client_secret_kept_in_the_keyring_signs_in_a_confidential_client() {
+    require("dbus-run-session");
+    require("gnome-keyring-daemon");
+    let data = tempfile::tempdir().expect("tempdir");
+    let pool_file = data.path().join("pool.toml");
+    std::fs::write(
+        &pool_file,
+        "[[clients]]\nid = \"confidentialclient00000001\"\nsecret = \"keyring-held-client-secret-42\"\n\
+         [[users]]\nusername = \"alice\"\npassword = \"Corr3ct-Horse!\"\n",
+    )
+    .expect("pool");
+    let pool = receipt_desk::local::idp::PoolConfig::load(&pool_file).expect("pool");
+    let stack = support::start_local(data.path().join("stack"), Some(pool)).await;
+    let home = tempfile::tempdir().expect("home");
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"work\"\n[profiles.work]\nclient_id = \"confidentialclient00000001\"\ncognito_endpoint = \"{}\"\n",
+            stack.cognito_endpoint()
+        ),
+    )
+    .expect("config");
+    let script = r#"
+echo 'Corr3ct-Horse!' | "$RD" login -u alice --password-stdin; echo "WITHOUT=$?"
+echo 'keyring-held-client-secret-42' | "$RD" profile set work --client-secret-stdin; echo "STORED=$?"
+echo 'Corr3ct-Horse!' | "$RD" login -u alice --password-stdin; echo "WITH=$?"
+"#;
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let out =
+        tokio::task::spawn_blocking(move || in_keyring_session(&home_path, &config_path, script))
+            .await
+            .expect("session");
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    for marker in ["WITHOUT=3", "STORED=0", "WITH=0"] {
+        assert!(
+            stdout.contains(marker),
+            "{marker} missing:\n{stdout}\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("has a client secret, and none is set"),
+        "{stderr}"
+    );
+    let mut everything = Vec::new();
+    collect(home.path(), &mut everything);
+    assert!(
+        !String::from_utf8_lossy(&everything).contains("keyring-held-client-secret-42"),
+        "the client secret is not on disk in clear"
+    );
+}

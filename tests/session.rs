@@ -177,3 +177,108 @@ async fn sign_out_ends_the_session_here_and_on_the_server() {
         "the server ended it too"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_of_api_calls_over_several_lifetimes_never_sees_a_401() {
+    use receipt_desk::api::{ApiClient, ConvertOutcome, ConvertRequest};
+    use receipt_desk::config::{HeaderStyle, TokenKind};
+    // Three-second tokens and an authorizer with no leeway: a stale token would fail.
+    let data = tempfile::tempdir().expect("tempdir");
+    let pool_file = data.path().join("pool.toml");
+    std::fs::write(
+        &pool_file,
+        format!(
+            "[[clients]]\nid = \"shortlivedclient0000000001\"\naccess_token_seconds = 3\nid_token_seconds = 3\n\
+             [[users]]\nusername = \"alice\"\npassword = \"{PASSWORD}\"\n"
+        ),
+    )
+    .expect("pool");
+    let mut options = receipt_desk::local::StackOptions::new(data.path().join("stack"));
+    options.pool = Some(receipt_desk::local::idp::PoolConfig::load(&pool_file).expect("pool"));
+    options.leeway_seconds = 0;
+    let stack = receipt_desk::local::start(options).await.expect("stack");
+    std::fs::create_dir_all(data.path().join("stack/buckets/empty")).expect("bucket");
+    let cognito = CognitoClient::new(
+        stack.cognito_endpoint(),
+        "shortlivedclient0000000001",
+        None,
+        Timeouts::default(),
+    )
+    .expect("client");
+    let session = Session::new(cognito.clone());
+    session.begin(sign_in(&cognito).await).await;
+    let refresher = tokio::spawn(Arc::clone(&session).keep_fresh());
+    let api = ApiClient::new(
+        stack.api_url(),
+        Arc::clone(&session),
+        TokenKind::Access,
+        HeaderStyle::Bearer,
+    )
+    .expect("api");
+    let request = ConvertRequest {
+        source_bucket: "empty".to_owned(),
+        pdf_prefix: "pdf/".to_owned(),
+        upload_prefix: "jpeg/".to_owned(),
+    };
+    // A steady stream, as a person working would make: a call every 50 ms through
+    // three refreshes. The loop ends on the session's state, not on time.
+    let mut pace = tokio::time::interval(Duration::from_millis(50));
+    let mut calls = 0;
+    while session.refresh_count() < 3 {
+        pace.tick().await;
+        let (outcome, diagnostics) = api.convert(&request).await.expect("every call succeeds");
+        assert!(matches!(outcome, ConvertOutcome::Done(_)));
+        assert_eq!(diagnostics.status, 200);
+        calls += 1;
+        assert!(calls < 2_000, "three refreshes never came");
+    }
+    assert_eq!(
+        api.unauthorized_count(),
+        0,
+        "no call ever met a 401 in {calls} calls"
+    );
+    refresher.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_tokens_of_the_clients_lifetime_are_refreshed_on_schedule() {
+    let moto = support::moto();
+    let pool = moto.pool().await;
+    pool.confirmed_user(cast::ALICE, serde_json::json!([]))
+        .await;
+    let created = moto
+        .call(
+            "CreateUserPoolClient",
+            serde_json::json!({"UserPoolId": pool.id, "ClientName": "short",
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                "AccessTokenValidity": 2, "IdTokenValidity": 2,
+                "TokenValidityUnits": {"AccessToken": "seconds", "IdToken": "seconds"}}),
+        )
+        .await;
+    let client_id = created["UserPoolClient"]["ClientId"].as_str().expect("id");
+    let cognito = CognitoClient::new(pool.moto_url.clone(), client_id, None, Timeouts::default())
+        .expect("client");
+    let tokens = sign_in(&cognito).await;
+    assert_eq!(
+        tokens.lifetime(),
+        Duration::from_secs(2),
+        "moto honours the client's validity"
+    );
+    let session = Session::new(cognito.clone());
+    session.begin(tokens).await;
+    let refresher = tokio::spawn(Arc::clone(&session).keep_fresh());
+    let mut state = session.watch();
+    while session.refresh_count() < 2 {
+        tokio::time::timeout(Duration::from_secs(30), state.changed())
+            .await
+            .expect("a refresh within 30 s")
+            .expect("alive");
+    }
+    let (access, _) = session.tokens().await.expect("tokens");
+    let user = cognito
+        .get_user(&access)
+        .await
+        .expect("moto accepts the refreshed token");
+    assert_eq!(user.username, cast::ALICE);
+    refresher.abort();
+}

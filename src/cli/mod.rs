@@ -217,7 +217,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Login(args)) => login::login(&context, &args).await,
         Some(Command::Token(args)) => login::token(&context, &args).await,
         Some(Command::Logout(args)) => login::logout(&context, &args).await,
-        Some(Command::Profile { action }) => profile::run(&context, action),
+        Some(Command::Profile { action }) => profile::run(&context, action).await,
         Some(Command::Serve(args)) => serve::serve(*args).await,
         // The desktop window will open here; until it exists, show what the CLI can do.
         None => {

@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 
 use super::{CliError, Context, header_style_name, print_line, token_kind_name};
 use crate::config::{HeaderStyle, Profile, TokenKind};
+use crate::secrets::{self, KeyringStore, SecretStore as _};
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileAction {
@@ -53,9 +54,42 @@ pub struct SetArgs {
     /// Make this the default profile.
     #[arg(long)]
     pub default: bool,
+    /// Read the app client secret from stdin and keep it in the OS keyring (never in
+    /// the config file). An empty line deletes it.
+    #[arg(long)]
+    pub client_secret_stdin: bool,
 }
 
-pub(super) fn run(context: &Context, action: ProfileAction) -> Result<(), CliError> {
+/// Reads the secret from stdin and files it in the keyring under the profile.
+async fn store_client_secret(profile: &str) -> Result<(), CliError> {
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)
+        .map_err(|e| CliError::usage(format!("cannot read the client secret from stdin: {e}")))?;
+    let secret = line.trim().to_owned();
+    zeroize::Zeroize::zeroize(&mut line);
+    let account = secrets::client_secret_account(profile);
+    tokio::task::spawn_blocking(move || {
+        let store = KeyringStore::platform()?;
+        let result = if secret.is_empty() {
+            store.delete(&account)
+        } else {
+            store.set(&account, secret.as_bytes())
+        };
+        let mut secret = secret;
+        zeroize::Zeroize::zeroize(&mut secret);
+        result
+    })
+    .await
+    .map_err(|e| CliError::failure(e.to_string()))?
+    .map_err(|e| {
+        CliError::failure(format!(
+            "the client secret was not saved: {e}. It is never written to a file; set {} instead for this shell.",
+            super::login::CLIENT_SECRET_ENV
+        ))
+    })
+}
+
+pub(super) async fn run(context: &Context, action: ProfileAction) -> Result<(), CliError> {
     let mut config = context.load_config()?;
     match action {
         ProfileAction::Set(args) => {
@@ -67,6 +101,9 @@ pub(super) fn run(context: &Context, action: ProfileAction) -> Result<(), CliErr
             config.profiles.insert(args.name.clone(), profile);
             if args.default || config.default_profile.is_none() {
                 config.default_profile = Some(args.name.clone());
+            }
+            if args.client_secret_stdin {
+                store_client_secret(&args.name).await?;
             }
             config
                 .save(&context.config_path)

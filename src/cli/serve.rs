@@ -102,6 +102,7 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
             async_threshold_pages: args.async_threshold,
             ..ConvertSettings::default()
         },
+        leeway_seconds: local::authorizer::LEEWAY_SECONDS,
         demo_data: true,
     };
     let stack = local::start(options)

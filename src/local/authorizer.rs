@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 
-/// Seconds of clock skew tolerated on `exp`, `nbf` and `iat`.
-pub const LEEWAY_SECONDS: i64 = 60;
+/// Seconds of clock skew tolerated on `exp`, `nbf` and `iat` by default.
+pub const LEEWAY_SECONDS: i64 = 5;
 
 /// Which tokens the authorizer takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
@@ -176,12 +176,13 @@ pub fn token_from_header(value: Option<&str>, bearer: BearerPrefix) -> Result<&s
     }
 }
 
-/// Checks one token at time `now` (Unix seconds).
+/// Checks one token at time `now` (Unix seconds), tolerating `leeway` seconds of skew.
 pub fn verify(
     token: &str,
     rules: &TokenRules,
     accept: Accept,
     now: i64,
+    leeway: i64,
 ) -> Result<Verified, Rejection> {
     let header =
         jsonwebtoken::decode_header(token).map_err(|e| Rejection::Malformed(e.to_string()))?;
@@ -213,13 +214,13 @@ pub fn verify(
         return Err(Rejection::WrongIssuer(issuer.map(str::to_owned)));
     }
     let exp = verified.claims["exp"].as_i64().ok_or(Rejection::Expired)?;
-    if now > exp + LEEWAY_SECONDS {
+    if now > exp + leeway {
         return Err(Rejection::Expired);
     }
     for claim in ["nbf", "iat"] {
         if verified.claims[claim]
             .as_i64()
-            .is_some_and(|t| t > now + LEEWAY_SECONDS)
+            .is_some_and(|t| t > now + leeway)
         {
             return Err(Rejection::NotYetValid);
         }

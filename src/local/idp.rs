@@ -768,12 +768,17 @@ impl Idp {
     /// Checks an access token for the user APIs: signature, expiry and revocation.
     fn access_user(&self, state: &State, body: &Value) -> Result<String, IdpError> {
         let token = text(body, "AccessToken")?;
-        let verified =
-            authorizer::verify(token, &self.own_rules(), Accept::Access, self.clock.now())
-                .map_err(|r| match r {
-                    Rejection::Expired => not_authorized("Access Token has expired"),
-                    _ => not_authorized("Invalid Access Token"),
-                })?;
+        let verified = authorizer::verify(
+            token,
+            &self.own_rules(),
+            Accept::Access,
+            self.clock.now(),
+            authorizer::LEEWAY_SECONDS,
+        )
+        .map_err(|r| match r {
+            Rejection::Expired => not_authorized("Access Token has expired"),
+            _ => not_authorized("Invalid Access Token"),
+        })?;
         let username = verified.username().to_owned();
         if is_revoked(
             &state.revocations,

@@ -69,6 +69,8 @@ pub struct StackOptions {
     pub mode: AuthorizerMode,
     pub external_issuer: Option<ExternalIssuer>,
     pub convert: ConvertSettings,
+    /// Seconds of clock skew the authorizer tolerates on `exp`, `nbf` and `iat`.
+    pub leeway_seconds: i64,
     /// Put the demo receipts into a `demo` bucket when it does not exist yet.
     pub demo_data: bool,
 }
@@ -83,6 +85,7 @@ impl StackOptions {
             mode: AuthorizerMode::default(),
             external_issuer: None,
             convert: ConvertSettings::default(),
+            leeway_seconds: authorizer::LEEWAY_SECONDS,
             demo_data: true,
         }
     }
@@ -111,6 +114,7 @@ struct Shared {
     idp: Idp,
     rules: TokenRules,
     mode: AuthorizerMode,
+    leeway: i64,
     stage: String,
     clock: Clock,
     base_url: Url,
@@ -214,6 +218,7 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         idp,
         rules,
         mode: options.mode,
+        leeway: options.leeway_seconds,
         stage: options.stage,
         clock: clock.clone(),
         base_url: url.clone(),
@@ -375,7 +380,13 @@ fn authorize(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     authorizer::token_from_header(header_value, shared.mode.bearer).and_then(|token| {
-        authorizer::verify(token, &shared.rules, shared.mode.accept, shared.clock.now())
+        authorizer::verify(
+            token,
+            &shared.rules,
+            shared.mode.accept,
+            shared.clock.now(),
+            shared.leeway,
+        )
     })
 }
 
