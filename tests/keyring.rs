@@ -115,10 +115,13 @@ echo '{DEMO_PASSWORD}' | "$RD" login -u demo --remember --password-stdin; echo "
         "{err}"
     );
 
-    // Nothing in the config or home (keyring files included) holds the secrets in clear.
+    // Nothing in the output, the config, the home (keyring files included) or the stack's
+    // data folder holds the secrets in clear.
     std::fs::remove_file(&token_file).expect("remove the token we asked for");
-    let mut everything = Vec::new();
+    let mut everything = out.stdout.clone();
+    everything.extend_from_slice(&out.stderr);
     collect(home.path(), &mut everything);
+    collect(data.path(), &mut everything);
     let haystack = String::from_utf8_lossy(&everything);
     for secret in [DEMO_PASSWORD, token.trim(), "eyJ"] {
         assert!(!haystack.contains(secret), "a secret is on disk in clear");
@@ -236,5 +239,48 @@ echo 'Corr3ct-Horse!' | "$RD" login -u alice --password-stdin; echo "WITH=$?"
     assert!(
         !String::from_utf8_lossy(&everything).contains("keyring-held-client-secret-42"),
         "the client secret is not on disk in clear"
+    );
+}
+
+#[tokio::test]
+async fn logout_without_the_server_still_forgets_the_sign_in_here() {
+    require("dbus-run-session");
+    require("gnome-keyring-daemon");
+    let data = tempfile::tempdir().expect("tempdir");
+    let stack = support::start_local(data.path().join("stack"), None).await;
+    let home = tempfile::tempdir().expect("home");
+    let config = write_profile(home.path(), stack.cognito_endpoint().as_str());
+    let remember = format!(
+        "echo '{DEMO_PASSWORD}' | \"$RD\" login -u demo --remember --password-stdin; echo \"LOGIN=$?\"\n"
+    );
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        in_keyring_session(&home_path, &config_path, &remember)
+    })
+    .await
+    .expect("session");
+    assert!(
+        text(&out.stdout).contains("LOGIN=0"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The server goes away; the keyring (on disk in HOME) stays.
+    stack.stop().await;
+    let script = r#"
+"$RD" logout; echo "LOGOUT=$?"
+"$RD" token --access < /dev/null; echo "AFTER=$?"
+"#;
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let out =
+        tokio::task::spawn_blocking(move || in_keyring_session(&home_path, &config_path, script))
+            .await
+            .expect("session");
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(stdout.contains("LOGOUT=0"), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Signed out demo"), "{stdout}");
+    assert!(stderr.contains("The server could not be told"), "{stderr}");
+    assert!(
+        stdout.contains("AFTER=2"),
+        "the remembered sign-in is gone: {stdout}\n{stderr}"
     );
 }
