@@ -6,12 +6,11 @@ mod support;
 use std::sync::Arc;
 
 use receipt_desk::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, JobState};
-use receipt_desk::cognito::{AuthStep, CognitoClient, Timeouts};
+use receipt_desk::cognito::{CognitoClient, Timeouts};
 use receipt_desk::config::{HeaderStyle, TokenKind};
-use receipt_desk::credentials::Password;
 use receipt_desk::local::authorizer::AuthorizerMode;
 use receipt_desk::local::convert::ConvertSettings;
-use receipt_desk::local::idp::{DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME};
+use receipt_desk::local::idp::DEMO_CLIENT_ID;
 use receipt_desk::local::{self, ExternalIssuer, RunningStack, StackOptions, demo};
 use receipt_desk::session::Session;
 
@@ -26,6 +25,7 @@ async fn setup(adjust: impl FnOnce(&mut StackOptions)) -> Setup {
     let mut options = StackOptions::new(data.path().to_owned());
     adjust(&mut options);
     let stack = local::start(options).await.expect("stack");
+    let tokens = support::demo_tokens(&stack).await;
     let client = CognitoClient::new(
         stack.cognito_endpoint(),
         DEMO_CLIENT_ID,
@@ -33,13 +33,6 @@ async fn setup(adjust: impl FnOnce(&mut StackOptions)) -> Setup {
         Timeouts::default(),
     )
     .expect("client");
-    let AuthStep::SignedIn(tokens) = client
-        .sign_in(DEMO_USERNAME, &Password::new(DEMO_PASSWORD))
-        .await
-        .expect("sign in")
-    else {
-        panic!("expected tokens");
-    };
     let session = Session::new(client);
     session.begin(tokens).await;
     Setup {

@@ -9,12 +9,12 @@ use std::path::Path;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{KeyInit as _, Mac as _};
-use receipt_desk::cognito::{AuthStep, CognitoClient, Timeouts, Tokens};
+use receipt_desk::cognito::{AuthStep, CognitoClient, Timeouts};
 use receipt_desk::credentials::Password;
 use receipt_desk::local::authorizer::{
     Accept, AuthorizerMode, BearerPrefix, Jwks, Rejection, TokenRules, verify,
 };
-use receipt_desk::local::idp::{DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME};
+use receipt_desk::local::idp::DEMO_CLIENT_ID;
 use receipt_desk::local::{self, ExternalIssuer, RunningStack, StackOptions};
 use serde_json::{Value, json};
 
@@ -24,23 +24,7 @@ async fn stack(data: &Path, mode: AuthorizerMode) -> RunningStack {
     local::start(options).await.expect("stack")
 }
 
-async fn demo_tokens(stack: &RunningStack) -> Tokens {
-    let client = CognitoClient::new(
-        stack.cognito_endpoint(),
-        DEMO_CLIENT_ID,
-        None,
-        Timeouts::default(),
-    )
-    .expect("client");
-    match client
-        .sign_in(DEMO_USERNAME, &Password::new(DEMO_PASSWORD))
-        .await
-        .expect("sign in")
-    {
-        AuthStep::SignedIn(tokens) => tokens,
-        AuthStep::Challenge(c) => panic!("unexpected challenge {}", c.name),
-    }
-}
+use support::demo_tokens;
 
 /// `POST {stage}/convert` with this `Authorization` header (none when `None`).
 async fn convert(stack: &RunningStack, authorization: Option<&str>) -> (u16, Value) {

@@ -4,10 +4,7 @@
 
 mod support;
 
-use receipt_desk::cognito::{AuthStep, CognitoClient, Timeouts};
-use receipt_desk::credentials::Password;
 use receipt_desk::local::convert::ConvertSettings;
-use receipt_desk::local::idp::{DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME};
 use receipt_desk::local::{self, RunningStack, StackOptions, demo};
 use serde_json::{Value, json};
 
@@ -27,20 +24,7 @@ impl Demo {
         let mut options = StackOptions::new(data.path().to_owned());
         options.convert = settings;
         let stack = local::start(options).await.expect("stack");
-        let client = CognitoClient::new(
-            stack.cognito_endpoint(),
-            DEMO_CLIENT_ID,
-            None,
-            Timeouts::default(),
-        )
-        .expect("client");
-        let AuthStep::SignedIn(tokens) = client
-            .sign_in(DEMO_USERNAME, &Password::new(DEMO_PASSWORD))
-            .await
-            .expect("sign in")
-        else {
-            panic!("expected tokens");
-        };
+        let tokens = support::demo_tokens(&stack).await;
         let bearer = format!("Bearer {}", tokens.access.expose());
         Self {
             stack,

@@ -510,12 +510,21 @@ impl Idp {
                 "ChallengeParameters": {"USER_ID_FOR_SRP": username, "FRIENDLY_DEVICE_NAME": "Authenticator"},
             }));
         }
-        let auth_time = now;
+        self.signed_in(state, username, client, now)
+    }
+
+    /// A completed sign-in: new access, ID and refresh tokens from a new origin.
+    fn signed_in(
+        &self,
+        state: &State,
+        username: &str,
+        client: &ClientConfig,
+        now: i64,
+    ) -> Result<Value, IdpError> {
         let origin = random_id();
-        let tokens = self.issue(state, username, client, auth_time, &origin, now)?;
-        let refresh = self.refresh_token(username, client, auth_time, &origin, now);
-        let mut result = tokens;
-        result["RefreshToken"] = Value::String(refresh);
+        let mut result = self.issue(state, username, client, now, &origin, now)?;
+        result["RefreshToken"] =
+            Value::String(self.refresh_token(username, client, now, &origin, now));
         Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
     }
 
@@ -752,11 +761,7 @@ impl Idp {
                     ));
                 }
                 state.sessions.remove(session_id);
-                let origin = random_id();
-                let mut result = self.issue(&state, &username, client, now, &origin, now)?;
-                result["RefreshToken"] =
-                    Value::String(self.refresh_token(&username, client, now, &origin, now));
-                Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
+                self.signed_in(&state, &username, client, now)
             }
             other => Err(refuse(
                 "InvalidParameterException",

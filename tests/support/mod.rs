@@ -482,3 +482,28 @@ async fn enrol_totp_in_moto(pool: &Pool, username: &str) {
     }
     panic!("VerifySoftwareToken never accepted a code");
 }
+
+/// Signs the local stack's demo user in through its Cognito endpoint.
+pub async fn demo_tokens(
+    stack: &receipt_desk::local::RunningStack,
+) -> receipt_desk::cognito::Tokens {
+    use receipt_desk::local::idp::{DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME};
+    let client = CognitoClient::new(
+        stack.cognito_endpoint(),
+        DEMO_CLIENT_ID,
+        None,
+        Timeouts::default(),
+    )
+    .expect("client");
+    match client
+        .sign_in(
+            DEMO_USERNAME,
+            &receipt_desk::credentials::Password::new(DEMO_PASSWORD),
+        )
+        .await
+        .expect("demo sign-in")
+    {
+        receipt_desk::cognito::AuthStep::SignedIn(tokens) => tokens,
+        receipt_desk::cognito::AuthStep::Challenge(c) => panic!("unexpected challenge {}", c.name),
+    }
+}
