@@ -96,7 +96,8 @@ pub struct Diagnostics {
     pub status: u16,
     pub request_id: Option<String>,
     pub apigw_id: Option<String>,
-    /// Set when the other token kind worked after a 401: the profile should keep it.
+    /// Set when the other token kind worked after a 401: tell the person, and keep it with
+    /// `Config::remember_token_kind`.
     pub switched_to: Option<TokenKind>,
 }
 

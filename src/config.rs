@@ -243,6 +243,35 @@ impl Config {
         result.map_err(write_err)
     }
 
+    /// Keeps the token kind that proved to work for a profile (after the API refused the
+    /// other one): re-reads the file, changes that one field, writes it back atomically.
+    pub fn remember_token_kind(
+        path: &Path,
+        profile: &str,
+        kind: TokenKind,
+    ) -> Result<(), ConfigError> {
+        let mut config = Self::load(path)?;
+        let known = config
+            .profiles
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let entry =
+            config
+                .profiles
+                .get_mut(profile)
+                .ok_or_else(|| ConfigError::UnknownProfile {
+                    name: profile.to_owned(),
+                    known,
+                })?;
+        if entry.token_kind == kind {
+            return Ok(());
+        }
+        entry.token_kind = kind;
+        config.save(path)
+    }
+
     /// The profile `name`, or the default one, or the only one.
     pub fn profile(&self, name: Option<&str>) -> Result<(String, &Profile), ConfigError> {
         let chosen = match name.or(self.default_profile.as_deref()) {
@@ -327,6 +356,21 @@ mod tests {
         assert_eq!(config.profile(None).expect("default").0, "b");
         let err = config.profile(Some("c")).expect_err("unknown");
         assert!(err.to_string().contains("known: a, b"), "{err}");
+    }
+
+    #[test]
+    fn a_working_token_kind_is_remembered_in_its_profile_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        let mut config = Config::default();
+        config.profiles.insert("work".to_owned(), sample());
+        config.profiles.insert("home".to_owned(), sample());
+        config.save(&path).expect("save");
+        Config::remember_token_kind(&path, "work", TokenKind::Access).expect("remember");
+        let loaded = Config::load(&path).expect("load");
+        assert_eq!(loaded.profiles["work"].token_kind, TokenKind::Access);
+        assert_eq!(loaded.profiles["home"].token_kind, TokenKind::Id);
+        assert!(Config::remember_token_kind(&path, "gone", TokenKind::Id).is_err());
     }
 
     #[test]
