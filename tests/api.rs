@@ -6,11 +6,9 @@ mod support;
 use std::sync::Arc;
 
 use receipt_desk::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, JobState};
-use receipt_desk::cognito::{CognitoClient, Timeouts};
 use receipt_desk::config::{HeaderStyle, TokenKind};
 use receipt_desk::local::authorizer::AuthorizerMode;
 use receipt_desk::local::convert::ConvertSettings;
-use receipt_desk::local::idp::DEMO_CLIENT_ID;
 use receipt_desk::local::{self, ExternalIssuer, RunningStack, StackOptions, demo};
 use receipt_desk::session::Session;
 
@@ -26,13 +24,7 @@ async fn setup(adjust: impl FnOnce(&mut StackOptions)) -> Setup {
     adjust(&mut options);
     let stack = local::start(options).await.expect("stack");
     let tokens = support::demo_tokens(&stack).await;
-    let client = CognitoClient::new(
-        stack.cognito_endpoint(),
-        DEMO_CLIENT_ID,
-        None,
-        Timeouts::default(),
-    )
-    .expect("client");
+    let client = support::demo_client(&stack);
     let session = Session::new(client);
     session.begin(tokens).await;
     Setup {

@@ -9,12 +9,11 @@ use std::path::Path;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{KeyInit as _, Mac as _};
-use receipt_desk::cognito::{AuthStep, CognitoClient, Timeouts};
+use receipt_desk::cognito::AuthStep;
 use receipt_desk::credentials::Password;
 use receipt_desk::local::authorizer::{
     Accept, AuthorizerMode, BearerPrefix, Jwks, Rejection, TokenRules, verify,
 };
-use receipt_desk::local::idp::DEMO_CLIENT_ID;
 use receipt_desk::local::{self, ExternalIssuer, RunningStack, StackOptions};
 use serde_json::{Value, json};
 
@@ -316,13 +315,7 @@ async fn like_api_gateway_a_signed_out_token_still_passes_until_it_expires() {
     let data = tempfile::tempdir().expect("tempdir");
     let stack = stack(data.path(), AuthorizerMode::default()).await;
     let tokens = demo_tokens(&stack).await;
-    let client = CognitoClient::new(
-        stack.cognito_endpoint(),
-        DEMO_CLIENT_ID,
-        None,
-        Timeouts::default(),
-    )
-    .expect("client");
+    let client = support::demo_client(&stack);
     client
         .global_sign_out(&tokens.access)
         .await

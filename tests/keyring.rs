@@ -7,7 +7,6 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use receipt_desk::cognito::{CognitoClient, Timeouts};
 use receipt_desk::credentials::AccessToken;
 use receipt_desk::local::idp::{DEMO_CLIENT_ID, DEMO_PASSWORD};
 
@@ -99,13 +98,7 @@ echo '{DEMO_PASSWORD}' | "$RD" login -u demo --remember --password-stdin; echo "
 
     // The token printed without a password is a real, accepted access token...
     let token = std::fs::read_to_string(&token_file).expect("token file");
-    let client = CognitoClient::new(
-        stack.cognito_endpoint(),
-        DEMO_CLIENT_ID,
-        None,
-        Timeouts::default(),
-    )
-    .expect("client");
+    let client = support::demo_client(&stack);
     let access = AccessToken::new(token.trim());
     // ...that logout's GlobalSignOut has since revoked.
     let err = client.get_user(&access).await.expect_err("signed out");

@@ -253,13 +253,7 @@ async fn keys_refresh_tokens_and_revocations_survive_a_restart() {
         .json()
         .await
         .expect("json");
-    let client = CognitoClient::new(
-        first.cognito_endpoint(),
-        DEMO_CLIENT_ID,
-        None,
-        Timeouts::default(),
-    )
-    .expect("client");
+    let client = support::demo_client(&first);
     let kept = tokens(
         client
             .sign_in(DEMO_USERNAME, &Password::new(DEMO_PASSWORD))
@@ -286,13 +280,7 @@ async fn keys_refresh_tokens_and_revocations_survive_a_restart() {
         .await
         .expect("json");
     assert_eq!(jwks_before, jwks_after, "the same keys");
-    let client = CognitoClient::new(
-        second.cognito_endpoint(),
-        DEMO_CLIENT_ID,
-        None,
-        Timeouts::default(),
-    )
-    .expect("client");
+    let client = support::demo_client(&second);
     client
         .refresh(kept.refresh.as_ref().expect("refresh"), &kept.username)
         .await
@@ -397,13 +385,7 @@ async fn protocol_edges_answer_like_aws() {
 async fn the_demo_pool_signs_in_the_printed_demo_user_with_cognito_claims() {
     let data = tempfile::tempdir().expect("tempdir");
     let stack = start_local(data.path().to_owned(), None).await;
-    let client = CognitoClient::new(
-        stack.cognito_endpoint(),
-        DEMO_CLIENT_ID,
-        None,
-        Timeouts::default(),
-    )
-    .expect("client");
+    let client = support::demo_client(&stack);
     let signed_in = tokens(
         client
             .sign_in(DEMO_USERNAME, &Password::new(DEMO_PASSWORD))

@@ -483,19 +483,23 @@ async fn enrol_totp_in_moto(pool: &Pool, username: &str) {
     panic!("VerifySoftwareToken never accepted a code");
 }
 
+/// A Cognito client for the local stack's demo app client.
+pub fn demo_client(stack: &receipt_desk::local::RunningStack) -> CognitoClient {
+    CognitoClient::new(
+        stack.cognito_endpoint(),
+        receipt_desk::local::idp::DEMO_CLIENT_ID,
+        None,
+        Timeouts::default(),
+    )
+    .expect("client")
+}
+
 /// Signs the local stack's demo user in through its Cognito endpoint.
 pub async fn demo_tokens(
     stack: &receipt_desk::local::RunningStack,
 ) -> receipt_desk::cognito::Tokens {
-    use receipt_desk::local::idp::{DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME};
-    let client = CognitoClient::new(
-        stack.cognito_endpoint(),
-        DEMO_CLIENT_ID,
-        None,
-        Timeouts::default(),
-    )
-    .expect("client");
-    match client
+    use receipt_desk::local::idp::{DEMO_PASSWORD, DEMO_USERNAME};
+    match demo_client(stack)
         .sign_in(
             DEMO_USERNAME,
             &receipt_desk::credentials::Password::new(DEMO_PASSWORD),
