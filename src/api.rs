@@ -20,7 +20,7 @@ use crate::session::{Session, SessionError};
 
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConvertRequest {
     pub source_bucket: String,
     pub pdf_prefix: String,
@@ -29,7 +29,7 @@ pub struct ConvertRequest {
 
 /// One page written as JPEG. Unknown fields are ignored; an item without `url` is shown
 /// without a thumbnail.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConvertedPage {
     pub source_key: String,
     #[serde(default)]
@@ -45,14 +45,14 @@ pub struct ConvertedPage {
     pub bytes: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedPdf {
     pub source_key: String,
     #[serde(default)]
     pub error: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ConvertResult {
     #[serde(default)]
     pub converted: Vec<ConvertedPage>,
@@ -91,7 +91,8 @@ pub enum ConvertOutcome {
 }
 
 /// The facts of one HTTP exchange, for the job view and bug reports.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Diagnostics {
     pub status: u16,
     pub request_id: Option<String>,

@@ -92,6 +92,9 @@ pub struct Profile {
     /// The last username that signed in with this profile (not a secret).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The app's embedded local stack: the app starts it and fills in both URLs.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub local_stack: bool,
 }
 
 impl Profile {
@@ -104,6 +107,12 @@ impl Profile {
         };
         if let Some(url) = &self.cognito_endpoint {
             return check_service_url(url).map_err(|r| invalid("cognito_endpoint", r));
+        }
+        if self.local_stack {
+            return Err(invalid(
+                "cognito_endpoint",
+                "is filled in by the app, which runs this profile's local stack; from the command line, run `receipt-desk serve` and point a profile at it".to_owned(),
+            ));
         }
         let region = self
             .region
@@ -173,6 +182,41 @@ pub struct Config {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_profile: Option<String>,
     pub profiles: BTreeMap<String, Profile>,
+    /// The window's preferences.
+    #[serde(skip_serializing_if = "UiPrefs::is_default")]
+    pub ui: UiPrefs,
+}
+
+/// Language and theme: follow the system unless chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UiPrefs {
+    pub language: LanguagePref,
+    pub theme: ThemePref,
+}
+
+impl UiPrefs {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguagePref {
+    #[default]
+    System,
+    En,
+    Ja,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemePref {
+    #[default]
+    System,
+    Light,
+    Dark,
 }
 
 impl Config {

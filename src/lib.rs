@@ -2,7 +2,8 @@
 //! scanned receipts through an API Gateway endpoint, and preview the results.
 //!
 //! The library holds everything; `main.rs` only parses the command line and picks a
-//! front end. Module dependencies point down: `cli` → `cognito` → `credentials`.
+//! front end (the window without a command, else the command line). Module dependencies
+//! point down: `ui`/`cli` → `jobs`/`api` → `session` → `cognito` → `credentials`.
 
 pub mod api;
 pub mod cli;
@@ -10,7 +11,10 @@ pub mod cognito;
 pub mod config;
 pub mod credentials;
 pub mod i18n;
+pub mod jobs;
 pub mod local;
 pub mod secrets;
 pub mod session;
 pub mod totp;
+pub mod ui;
+pub mod validate;

@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use receipt_desk::cli::{self, Cli};
+use receipt_desk::config::ThemePref;
+use receipt_desk::i18n::Lang;
+use receipt_desk::ui;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -22,9 +25,37 @@ fn main() -> ExitCode {
             );
         }
     };
+    if cli.command.is_none() {
+        return run_window(&cli, &runtime);
+    }
     match runtime.block_on(cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e.code, &e.message),
+    }
+}
+
+/// No command: the desktop app, with the async runtime beside the UI thread.
+fn run_window(cli: &Cli, runtime: &tokio::runtime::Runtime) -> ExitCode {
+    let _entered = runtime.enter();
+    let mut options = match ui::AppOptions::platform(runtime.handle().clone()) {
+        Ok(options) => options,
+        Err(e) => return fail(cli::EXIT_FAILURE, &e),
+    };
+    if let Some(path) = &cli.config {
+        options.config_path.clone_from(path);
+    }
+    options.profile.clone_from(&cli.profile);
+    options.lang = cli.lang.map(|l| match l {
+        cli::LangArg::En => Lang::En,
+        cli::LangArg::Ja => Lang::Ja,
+    });
+    options.theme = cli.theme.map(|t| match t {
+        cli::ThemeArg::Light => ThemePref::Light,
+        cli::ThemeArg::Dark => ThemePref::Dark,
+    });
+    match ui::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(cli::EXIT_FAILURE, &format!("the window could not open: {e}")),
     }
 }
 

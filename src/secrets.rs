@@ -11,6 +11,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use crate::credentials::RefreshToken;
+
 /// The keyring service name every entry is filed under.
 pub const SERVICE: &str = "receipt-desk";
 
@@ -52,6 +54,37 @@ pub fn session_account(profile: &str, username: &str) -> String {
 /// The account for a profile's app client secret.
 pub fn client_secret_account(profile: &str) -> String {
     format!("{profile}/client-secret")
+}
+
+/// What the keyring keeps for a remembered sign-in: the refresh token and the internal
+/// username its `SECRET_HASH` needs. Nothing else, and never in a file.
+pub struct RememberedSignIn {
+    pub refresh: RefreshToken,
+    pub username: String,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct RememberedWire {
+    refresh_token: String,
+    username: String,
+}
+
+impl RememberedSignIn {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&RememberedWire {
+            refresh_token: self.refresh.expose().to_owned(),
+            username: self.username.clone(),
+        })
+        .unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let wire: RememberedWire = serde_json::from_slice(bytes).ok()?;
+        Some(Self {
+            refresh: RefreshToken::new(wire.refresh_token),
+            username: wire.username,
+        })
+    }
 }
 
 /// The platform keyring. Its calls block (D-Bus round trips): keep them off the UI

@@ -13,9 +13,9 @@ use crate::cognito::{
     Revocation, Timeouts, Tokens,
 };
 use crate::config::{Config, Profile, TokenKind};
-use crate::credentials::{ClientSecret, RefreshToken};
+use crate::credentials::ClientSecret;
 use crate::i18n::{self, Lang};
-use crate::secrets::{self, KeyringStore, SecretError, SecretStore};
+use crate::secrets::{self, KeyringStore, RememberedSignIn, SecretError, SecretStore};
 
 /// The environment variable that holds an app client secret, for clients that have one.
 pub const CLIENT_SECRET_ENV: &str = "RECEIPT_DESK_CLIENT_SECRET";
@@ -273,44 +273,13 @@ async fn sign_in(
     })
 }
 
-/// What the keyring keeps for a remembered sign-in: the refresh token and the internal
-/// username its `SECRET_HASH` needs. Nothing else, and never in a file.
-struct Remembered {
-    refresh: RefreshToken,
-    username: String,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct RememberedWire {
-    refresh_token: String,
-    username: String,
-}
-
-impl Remembered {
-    fn to_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&RememberedWire {
-            refresh_token: self.refresh.expose().to_owned(),
-            username: self.username.clone(),
-        })
-        .unwrap_or_default()
-    }
-
-    fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        let wire: RememberedWire = serde_json::from_slice(bytes).ok()?;
-        Some(Self {
-            refresh: RefreshToken::new(wire.refresh_token),
-            username: wire.username,
-        })
-    }
-}
-
 async fn remember(signed_in: &SignedIn) -> Result<(), SecretError> {
     let refresh = signed_in
         .tokens
         .refresh
         .clone()
         .ok_or_else(|| SecretError::Failed("Cognito returned no refresh token".to_owned()))?;
-    let remembered = Remembered {
+    let remembered = RememberedSignIn {
         refresh,
         username: signed_in.tokens.username.clone(),
     };
@@ -376,10 +345,10 @@ async fn keyring_get_raw(account: String) -> Result<Option<Vec<u8>>, SecretError
     keyring_blocking(move |store| store.get(&account)).await
 }
 
-async fn keyring_get(account: String) -> Result<Option<Remembered>, SecretError> {
+async fn keyring_get(account: String) -> Result<Option<RememberedSignIn>, SecretError> {
     let bytes = keyring_get_raw(account).await?;
     Ok(bytes.and_then(|mut b| {
-        let parsed = Remembered::from_bytes(&b);
+        let parsed = RememberedSignIn::from_bytes(&b);
         zeroize::Zeroize::zeroize(&mut b);
         parsed
     }))

@@ -25,6 +25,8 @@ Exit codes:
   3  authentication: Cognito refused the sign-in or a challenge answer
   4  network: Cognito could not be reached, timed out or answered with something unreadable
 
+Without a command, the desktop window opens.
+
 Environment:
   RECEIPT_DESK_CONFIG         the config file (instead of the platform config dir)
   RECEIPT_DESK_CLIENT_SECRET  the app client secret, for app clients that have one
@@ -50,12 +52,22 @@ pub struct Cli {
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
 
+    /// The window's theme (default: the setting, else the system's).
+    #[arg(long, global = true, value_enum)]
+    pub theme: Option<ThemeArg>,
+
     /// More log output on stderr (-v, -vv, -vvv). Secrets are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ThemeArg {
+    Light,
+    Dark,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -219,7 +231,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Logout(args)) => login::logout(&context, &args).await,
         Some(Command::Profile { action }) => profile::run(&context, action).await,
         Some(Command::Serve(args)) => serve::serve(*args).await,
-        // The desktop window will open here; until it exists, show what the CLI can do.
+        // `main` opens the window when there is no command; from elsewhere, show help.
         None => {
             use clap::CommandFactory as _;
             print_line(&Cli::command().render_help().to_string());

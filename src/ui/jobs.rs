@@ -1,0 +1,355 @@
+//! The jobs view: every conversion (newest first, kept across restarts) and one job's
+//! detail with its diagnostics, failed files, an explanation of what went wrong, and Retry.
+
+use super::App;
+use crate::i18n::Lang;
+use crate::jobs::{FailureKind, JobRecord, Phase};
+
+#[derive(Default)]
+pub struct JobsViewState {
+    pub(super) selected: Option<String>,
+}
+
+pub fn phase_label(phase: Phase, lang: Lang) -> &'static str {
+    match phase {
+        Phase::Running => lang.pick("Running", "実行中"),
+        Phase::Succeeded => lang.pick("Done", "完了"),
+        Phase::Partial => lang.pick("Partly failed", "一部失敗"),
+        Phase::Failed => lang.pick("Failed", "失敗"),
+        Phase::Interrupted => lang.pick("Interrupted", "中断"),
+    }
+}
+
+/// What a failure means and what to do next.
+pub fn explain(kind: FailureKind, lang: Lang) -> &'static str {
+    match kind {
+        FailureKind::Unauthorized => lang.pick(
+            "401: the API's authorizer refused the token, even after a refresh and with the other token kind. The API probably trusts another user pool or app client: check the profile's client id and API URL.",
+            "401: API のオーソライザーがトークンを拒否しました（更新後も、もう一方の種類のトークンでも）。API が別のユーザープールまたはアプリクライアントを信頼している可能性があります。プロファイルのクライアント ID と API の URL を確認してください。",
+        ),
+        FailureKind::Forbidden => lang.pick(
+            "403: API Gateway refused the request. \"Missing Authentication Token\" means the URL or stage is wrong (the API URL must end with the stage, e.g. /Prod); otherwise the authorizer denied access.",
+            "403: API Gateway がリクエストを拒否しました。「Missing Authentication Token」は URL かステージの誤りです（API の URL は /Prod などのステージで終わります）。それ以外はオーソライザーによるアクセス拒否です。",
+        ),
+        FailureKind::GatewayTimeout => lang.pick(
+            "504: API Gateway stops waiting after 29 seconds, but the conversion may still finish in the background. Look at the upload prefix in a minute, or retry (pages are overwritten, not duplicated).",
+            "504: API Gateway は 29 秒で応答待ちをやめますが、変換はバックグラウンドで完了している可能性があります。少し待ってアップロード先を確認するか、再実行してください（ページは上書きされ、重複しません）。",
+        ),
+        FailureKind::Refused => lang.pick(
+            "The API answered with an error; its message is below.",
+            "API がエラーを返しました。メッセージは下にあります。",
+        ),
+        FailureKind::Unreadable => lang.pick(
+            "The API answered, but not in the form of the /convert contract (version 1). Its raw answer is below.",
+            "API は応答しましたが、/convert の取り決め（バージョン 1）の形式ではありません。受け取った内容をそのまま下に示します。",
+        ),
+        FailureKind::Network => lang.pick(
+            "The API could not be reached. Check the network (VPN, proxy) and the API URL, then retry.",
+            "API に接続できませんでした。ネットワーク（VPN、プロキシ）と API の URL を確認して再実行してください。",
+        ),
+        FailureKind::SignedOut => lang.pick(
+            "You were not signed in when the job ran. Sign in and retry.",
+            "ジョブの実行時にサインインしていませんでした。サインインして再実行してください。",
+        ),
+        FailureKind::AllFailed => lang.pick(
+            "No PDF could be converted; each file's reason is listed below.",
+            "どの PDF も変換できませんでした。ファイルごとの理由を下に示します。",
+        ),
+    }
+}
+
+fn local_time(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(
+        |_| seconds.to_string(),
+        |t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        },
+    )
+}
+
+fn duration_text(seconds: i64) -> String {
+    if seconds < 60 {
+        format!("{seconds} s")
+    } else {
+        format!("{}:{:02} min", seconds / 60, seconds % 60)
+    }
+}
+
+/// The text a person pastes into a bug report: no tokens, no passwords.
+pub fn diagnostics_text(job: &JobRecord) -> String {
+    let mut lines = vec![
+        format!("receipt-desk {}", env!("CARGO_PKG_VERSION")),
+        format!("job {} ({:?})", job.id, job.phase),
+        format!("profile {}", job.profile),
+        format!(
+            "request {}",
+            serde_json::to_string(&job.request).unwrap_or_default()
+        ),
+        format!("started {}", local_time(job.started_at)),
+    ];
+    if let Some(d) = &job.diagnostics {
+        lines.push(format!("HTTP {}", d.status));
+        lines.push(format!(
+            "x-amzn-RequestId {}",
+            d.request_id.as_deref().unwrap_or("-")
+        ));
+        lines.push(format!(
+            "x-amz-apigw-id {}",
+            d.apigw_id.as_deref().unwrap_or("-")
+        ));
+    }
+    if let Some(server) = &job.server_job {
+        lines.push(format!("server job {}", server.job_id));
+    }
+    if let Some(f) = &job.failure {
+        lines.push(format!("failure {:?}: {}", f.kind, f.message));
+    }
+    for failed in job.result.iter().flat_map(|r| &r.failed) {
+        lines.push(format!("failed {}: {}", failed.source_key, failed.error));
+    }
+    lines.join("\n")
+}
+
+impl App {
+    pub(super) fn jobs_screen(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        if self.jobs.jobs.is_empty() {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.heading(lang.pick("Jobs", "ジョブ"));
+                ui.label(lang.pick(
+                    "No conversions yet. Start one from the Convert tab.",
+                    "まだ変換していません。「変換」タブから開始してください。",
+                ));
+            });
+            return;
+        }
+        let now = jiff::Timestamp::now().as_second();
+        let mut selected = self
+            .jobs_view
+            .selected
+            .clone()
+            .filter(|id| self.jobs.jobs.iter().any(|j| &j.id == id))
+            .or_else(|| self.jobs.jobs.first().map(|j| j.id.clone()));
+        egui::Panel::left("job-list")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                ui.heading(lang.pick("Jobs", "ジョブ"));
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for job in &self.jobs.jobs {
+                        let text = format!(
+                            "{}  {}\n{}/{}\n{}",
+                            phase_label(job.phase, lang),
+                            local_time(job.started_at),
+                            job.request.source_bucket,
+                            job.request.pdf_prefix,
+                            match lang {
+                                Lang::En => format!(
+                                    "{} pages, {} failed, {}",
+                                    job.converted_count(),
+                                    job.failed_count(),
+                                    duration_text(job.duration(now))
+                                ),
+                                Lang::Ja => format!(
+                                    "{} ページ、失敗 {} 件、{}",
+                                    job.converted_count(),
+                                    job.failed_count(),
+                                    duration_text(job.duration(now))
+                                ),
+                            }
+                        );
+                        if ui
+                            .selectable_label(selected.as_deref() == Some(job.id.as_str()), text)
+                            .clicked()
+                        {
+                            selected = Some(job.id.clone());
+                        }
+                        if job.phase == Phase::Running {
+                            ui.add(progress_bar(job));
+                        }
+                        ui.separator();
+                    }
+                });
+            });
+        self.jobs_view.selected.clone_from(&selected);
+        let Some(job) = selected.and_then(|id| self.jobs.jobs.iter().find(|j| j.id == id).cloned())
+        else {
+            return;
+        };
+        if job.phase == Phase::Running {
+            ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| self.job_detail(ui, &job, now));
+        });
+    }
+
+    fn job_detail(&mut self, ui: &mut egui::Ui, job: &JobRecord, now: i64) {
+        let lang = self.lang;
+        ui.heading(format!("{} — {}", phase_label(job.phase, lang), job.id));
+        if job.phase == Phase::Running {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.add(progress_bar(job));
+            });
+        }
+        let d = job.diagnostics.clone().unwrap_or_default();
+        egui::Grid::new("job-facts")
+            .num_columns(3)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                let rows = [
+                    (lang.pick("Profile", "プロファイル"), job.profile.clone()),
+                    (lang.pick("Bucket", "バケット"), job.request.source_bucket.clone()),
+                    (lang.pick("PDF prefix", "PDF プレフィックス"), job.request.pdf_prefix.clone()),
+                    (
+                        lang.pick("Upload prefix", "アップロード先プレフィックス"),
+                        job.request.upload_prefix.clone(),
+                    ),
+                    (lang.pick("Started", "開始"), local_time(job.started_at)),
+                    (lang.pick("Duration", "所要時間"), duration_text(job.duration(now))),
+                    (
+                        lang.pick("Converted pages", "変換したページ"),
+                        job.converted_count().to_string(),
+                    ),
+                    (
+                        lang.pick("Failed PDFs", "失敗した PDF"),
+                        job.failed_count().to_string(),
+                    ),
+                    (
+                        lang.pick("HTTP status", "HTTP ステータス"),
+                        if d.status == 0 { "-".to_owned() } else { d.status.to_string() },
+                    ),
+                ];
+                for (name, value) in rows {
+                    ui.label(name);
+                    ui.label(value);
+                    ui.end_row();
+                }
+                for (name, value) in [
+                    ("x-amzn-RequestId", d.request_id.clone()),
+                    ("x-amz-apigw-id", d.apigw_id.clone()),
+                    (
+                        lang.pick("Server job", "サーバーのジョブ"),
+                        job.server_job.as_ref().map(|s| s.job_id.clone()),
+                    ),
+                ] {
+                    ui.label(name);
+                    let value = value.unwrap_or_else(|| "-".to_owned());
+                    ui.monospace(&value);
+                    if value != "-"
+                        && ui
+                            .button(match lang {
+                                Lang::En => format!("Copy {name}"),
+                                Lang::Ja => format!("{name} をコピー"),
+                            })
+                            .clicked()
+                    {
+                        ui.ctx().copy_text(value);
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(kind) = d.switched_to {
+            ui.label(match lang {
+                Lang::En => format!(
+                    "The API took the {} token; the profile now uses it.",
+                    kind_name(kind, lang)
+                ),
+                Lang::Ja => format!(
+                    "API は{}を受け付けました。このプロファイルでは以後それを使います。",
+                    kind_name(kind, lang)
+                ),
+            });
+        }
+        if job.phase == Phase::Interrupted {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                lang.pick(
+                    "The app closed while this job ran. The server may have finished it: look at the upload prefix, or retry.",
+                    "このジョブの実行中にアプリが終了しました。サーバー側では完了している可能性があります。アップロード先を確認するか、再実行してください。",
+                ),
+            );
+        }
+        if let Some(failure) = &job.failure {
+            ui.add_space(6.0);
+            ui.colored_label(ui.visuals().error_fg_color, explain(failure.kind, lang));
+            ui.label(&failure.message);
+            if let Some(body) = &failure.raw_body {
+                egui::CollapsingHeader::new(lang.pick("Raw answer", "受け取った内容"))
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        ui.add(egui::Label::new(egui::RichText::new(body).monospace()).selectable(true));
+                    });
+            }
+        }
+        if let Some(result) = &job.result {
+            if !result.failed.is_empty() {
+                ui.add_space(6.0);
+                ui.strong(lang.pick("Failed files", "失敗したファイル"));
+                for failed in &result.failed {
+                    ui.label(format!("{} — {}", failed.source_key, failed.error));
+                }
+            }
+            if !result.converted.is_empty() {
+                egui::CollapsingHeader::new(match lang {
+                    Lang::En => format!("{} JPEG pages", result.converted.len()),
+                    Lang::Ja => format!("JPEG {} ページ", result.converted.len()),
+                })
+                .default_open(false)
+                .show(ui, |ui| {
+                    for page in &result.converted {
+                        ui.label(&page.key);
+                    }
+                });
+            }
+            if result.converted.is_empty() && result.failed.is_empty() {
+                ui.label(lang.pick(
+                    "No PDF was found under the PDF prefix.",
+                    "PDF プレフィックスの下に PDF がありませんでした。",
+                ));
+            }
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let can_retry = job.phase != Phase::Running
+                && self.is_signed_in()
+                && job.profile == self.profile_name;
+            if ui
+                .add_enabled(can_retry, egui::Button::new(lang.pick("Retry", "再実行")))
+                .clicked()
+            {
+                self.start_job(job.request.clone());
+            }
+            if ui
+                .button(lang.pick("Copy diagnostics", "診断情報をコピー"))
+                .clicked()
+            {
+                ui.ctx().copy_text(diagnostics_text(job));
+            }
+        });
+        if job.profile != self.profile_name {
+            ui.weak(lang.pick(
+                "This job ran with another profile; switch to it to retry.",
+                "このジョブは別のプロファイルで実行されました。再実行するにはそのプロファイルに切り替えてください。",
+            ));
+        }
+    }
+}
+
+fn kind_name(kind: crate::config::TokenKind, lang: Lang) -> &'static str {
+    match kind {
+        crate::config::TokenKind::Id => lang.pick("ID", "ID トークン"),
+        crate::config::TokenKind::Access => lang.pick("access", "アクセストークン"),
+    }
+}
+
+fn progress_bar(job: &JobRecord) -> egui::ProgressBar {
+    match job.progress {
+        Some(p) if p.total > 0 => egui::ProgressBar::new(p.done as f32 / p.total as f32)
+            .text(format!("{} / {}", p.done, p.total)),
+        _ => egui::ProgressBar::new(0.0).animate(true),
+    }
+}

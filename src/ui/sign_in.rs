@@ -1,0 +1,652 @@
+//! The sign-in screen: profile picker, username and password, remember-me, and one step
+//! per Cognito challenge (new password, a one-time code, the choice of MFA method).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use poll_promise::Promise;
+
+use super::{App, ConnSlot, Secrets, StackSlot};
+use crate::cognito::{AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoError, ErrorKind};
+use crate::config::Profile;
+use crate::credentials::Password;
+use crate::i18n::{self, Lang};
+use crate::local;
+use crate::secrets::{self, RememberedSignIn};
+use crate::session::Session;
+
+/// How long the button stays off after Cognito reports too many attempts.
+const LOCKOUT_SECONDS: f64 = 60.0;
+
+enum Outcome {
+    SignedIn { remember_problem: Option<String> },
+    Challenge(Challenge),
+}
+
+#[derive(Default)]
+pub struct SignInState {
+    username: String,
+    password: String,
+    show_password: bool,
+    remember: bool,
+    challenge: Option<Challenge>,
+    pending: Option<Promise<Result<Outcome, CognitoError>>>,
+    pub(super) restoring: Option<Promise<Option<String>>>,
+    error: Option<String>,
+    notice: Option<String>,
+    /// The reason and the time (egui's clock) until which the button is off.
+    locked: Option<(String, f64)>,
+    new_password: String,
+    confirm: String,
+    attributes: BTreeMap<String, String>,
+    code: String,
+    mfa_choice: String,
+}
+
+impl SignInState {
+    pub(super) fn prefill(&mut self, profile: Option<&Profile>) {
+        if let Some(username) = profile.and_then(|p| p.username.clone()) {
+            self.username = username;
+        }
+    }
+
+    pub(super) fn signed_out(&mut self, reason: Option<&str>, lang: Lang) {
+        self.challenge = None;
+        self.error = reason.map(|r| {
+            format!(
+                "{} ({r})",
+                lang.pick(
+                    "Your session ended and could not be renewed; sign in again.",
+                    "セッションが終了し、更新できませんでした。もう一度サインインしてください。",
+                )
+            )
+        });
+    }
+
+    fn busy(&self) -> bool {
+        self.pending.is_some() || self.restoring.is_some()
+    }
+
+    fn clear_secrets(&mut self) {
+        for text in [
+            &mut self.password,
+            &mut self.new_password,
+            &mut self.confirm,
+            &mut self.code,
+        ] {
+            zeroize::Zeroize::zeroize(text);
+        }
+    }
+}
+
+/// What the sign-in task does after Cognito answered: begin the session (and remember
+/// it in the keyring when asked), or hand back the challenge.
+async fn finish(
+    step: AuthStep,
+    session: Arc<Session>,
+    remember: Option<(Secrets, String)>,
+) -> Outcome {
+    match step {
+        AuthStep::Challenge(challenge) => Outcome::Challenge(challenge),
+        AuthStep::SignedIn(tokens) => {
+            let mut remember_problem = None;
+            if let Some((secrets, account)) = remember {
+                match &tokens.refresh {
+                    Some(refresh) => {
+                        let bytes = RememberedSignIn {
+                            refresh: refresh.clone(),
+                            username: tokens.username.clone(),
+                        }
+                        .to_bytes();
+                        if let Err(e) = secrets.set(account, bytes).await {
+                            remember_problem = Some(e.to_string());
+                        }
+                    }
+                    None => remember_problem = Some("Cognito returned no refresh token".to_owned()),
+                }
+            }
+            session.begin(tokens).await;
+            Outcome::SignedIn { remember_problem }
+        }
+    }
+}
+
+fn mfa_label(option: &str, lang: Lang) -> String {
+    let label = match option {
+        "SOFTWARE_TOKEN_MFA" => lang.pick("Authenticator app", "認証アプリ"),
+        "SMS_MFA" => lang.pick("Text message (SMS)", "SMS"),
+        "EMAIL_OTP" | "EMAIL_MFA" => lang.pick("E-mail", "メール"),
+        other => other,
+    };
+    label.to_owned()
+}
+
+/// Cognito's default password policy, shown while choosing a new password (the pool's
+/// own policy is not sent; its refusal names what is missing).
+fn policy_rules(password: &str, lang: Lang) -> Vec<(bool, &'static str)> {
+    vec![
+        (
+            password.chars().count() >= 8,
+            lang.pick("At least 8 characters", "8 文字以上"),
+        ),
+        (
+            password.chars().any(char::is_uppercase),
+            lang.pick("An uppercase letter", "英大文字を含む"),
+        ),
+        (
+            password.chars().any(char::is_lowercase),
+            lang.pick("A lowercase letter", "英小文字を含む"),
+        ),
+        (
+            password.chars().any(|c| c.is_ascii_digit()),
+            lang.pick("A number", "数字を含む"),
+        ),
+        (
+            password.chars().any(|c| c.is_ascii_punctuation()),
+            lang.pick("A symbol (!, $, # …)", "記号を含む（!, $, # など）"),
+        ),
+    ]
+}
+
+/// A text field with a visible label that is also its accessible name.
+pub(super) fn field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    password: bool,
+) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .password(password)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id)
+}
+
+impl App {
+    pub(super) fn poll_sign_in(&mut self) {
+        let lang = self.lang;
+        if let Some(promise) = &self.sign_in.restoring
+            && promise.ready().is_some()
+        {
+            if let Some(Ok(Some(message))) = self.sign_in.restoring.take().map(Promise::try_take) {
+                self.sign_in.error = Some(message);
+            }
+        }
+        let Some(promise) = &self.sign_in.pending else {
+            return;
+        };
+        if promise.ready().is_none() {
+            return;
+        }
+        let Some(Ok(result)) = self.sign_in.pending.take().map(Promise::try_take) else {
+            return;
+        };
+        match result {
+            Ok(Outcome::SignedIn { remember_problem }) => {
+                self.sign_in.clear_secrets();
+                self.sign_in.challenge = None;
+                self.sign_in.error = None;
+                self.sign_in.notice = remember_problem.map(|p| {
+                    format!(
+                        "{} ({p})",
+                        lang.pick(
+                            "Signed in, but the sign-in could not be remembered: the keyring is not available.",
+                            "サインインしましたが、キーリングが使えないためサインイン情報を記憶できませんでした。",
+                        )
+                    )
+                });
+                let username = self.sign_in.username.trim().to_owned();
+                if let Some(profile) = self.config.profiles.get_mut(&self.profile_name)
+                    && profile.username.as_deref() != Some(username.as_str())
+                {
+                    profile.username = Some(username.clone());
+                    self.save_config();
+                }
+                if let ConnSlot::Ready(conn) = &mut self.conn {
+                    conn.profile.username = Some(username);
+                }
+            }
+            Ok(Outcome::Challenge(challenge)) => {
+                self.sign_in.error = None;
+                self.sign_in.code.clear();
+                if let ChallengeKind::SelectMfaType { options } = &challenge.kind {
+                    self.sign_in.mfa_choice = options.first().cloned().unwrap_or_default();
+                }
+                if let ChallengeKind::NewPasswordRequired {
+                    required_attributes,
+                    ..
+                } = &challenge.kind
+                {
+                    self.sign_in.attributes = required_attributes
+                        .iter()
+                        .map(|a| (a.clone(), String::new()))
+                        .collect();
+                }
+                self.sign_in.challenge = Some(challenge);
+            }
+            Err(e) => {
+                self.sign_in.error = Some(i18n::cognito_error(&e, lang));
+                match e.kind() {
+                    Some(ErrorKind::AttemptsExceeded | ErrorKind::TooManyRequests) => {
+                        let until = self.tasks.ctx().input(|i| i.time) + LOCKOUT_SECONDS;
+                        self.sign_in.locked = Some((i18n::cognito_error(&e, lang), until));
+                    }
+                    Some(ErrorKind::SessionExpired) => {
+                        self.sign_in.challenge = None;
+                    }
+                    Some(ErrorKind::CodeMismatch | ErrorKind::ExpiredCode) => {
+                        self.sign_in.code.clear();
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn submit_credentials(&mut self) {
+        let ConnSlot::Ready(conn) = &self.conn else {
+            return;
+        };
+        let username = self.sign_in.username.trim().to_owned();
+        if username.is_empty() || self.sign_in.password.is_empty() {
+            return;
+        }
+        let password = Password::new(self.sign_in.password.clone());
+        let client = conn.client.clone();
+        let session = Arc::clone(&conn.session);
+        let remember = self.sign_in.remember.then(|| {
+            (
+                self.secrets.clone(),
+                secrets::session_account(&conn.profile_name, &username),
+            )
+        });
+        self.sign_in.error = None;
+        self.sign_in.notice = None;
+        self.sign_in.pending = Some(self.tasks.spawn(async move {
+            let step = client.sign_in(&username, &password).await?;
+            Ok(finish(step, session, remember).await)
+        }));
+    }
+
+    fn submit_answer(&mut self, answer: ChallengeAnswer) {
+        let (ConnSlot::Ready(conn), Some(challenge)) = (&self.conn, &self.sign_in.challenge)
+        else {
+            return;
+        };
+        let client = conn.client.clone();
+        let session = Arc::clone(&conn.session);
+        let challenge = challenge.clone();
+        let remember = self.sign_in.remember.then(|| {
+            (
+                self.secrets.clone(),
+                secrets::session_account(&conn.profile_name, self.sign_in.username.trim()),
+            )
+        });
+        self.sign_in.error = None;
+        self.sign_in.pending = Some(self.tasks.spawn(async move {
+            let step = client.respond(&challenge, &answer).await?;
+            Ok(finish(step, session, remember).await)
+        }));
+    }
+
+    pub(super) fn sign_in_screen(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        ui.vertical_centered(|ui| {
+            ui.set_max_width(420.0);
+            ui.add_space(12.0);
+            ui.heading(lang.pick("Sign in to your user pool", "ユーザープールにサインイン"));
+            ui.add_space(8.0);
+            ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                self.profile_picker(ui);
+                self.connection_state(ui);
+                ui.add_space(8.0);
+                if self.sign_in.challenge.is_some() {
+                    self.challenge_step(ui);
+                } else {
+                    self.credentials_step(ui);
+                }
+                if self.sign_in.busy() {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(if self.sign_in.restoring.is_some() {
+                            lang.pick(
+                                "Restoring your remembered sign-in…",
+                                "記憶されたサインインを復元しています…",
+                            )
+                        } else {
+                            lang.pick("Waiting for Cognito…", "Cognito の応答を待っています…")
+                        });
+                    });
+                }
+                if let Some(error) = &self.sign_in.error {
+                    ui.colored_label(ui.visuals().error_fg_color, error);
+                }
+                if let Some(notice) = &self.sign_in.notice {
+                    ui.colored_label(ui.visuals().warn_fg_color, notice);
+                }
+            });
+        });
+    }
+
+    fn profile_picker(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        let names: Vec<String> = self.config.profiles.keys().cloned().collect();
+        let mut chosen = self.profile_name.clone();
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_label(lang.pick("Profile", "プロファイル"))
+                .selected_text(chosen.clone())
+                .show_ui(ui, |ui| {
+                    for name in &names {
+                        ui.selectable_value(&mut chosen, name.clone(), name);
+                    }
+                });
+        });
+        if chosen != self.profile_name {
+            self.switch_profile(&chosen);
+        }
+    }
+
+    fn connection_state(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        let local = self.profile().is_some_and(|p| p.local_stack);
+        if local {
+            match &self.stack {
+                StackSlot::Starting(_) => {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(lang.pick(
+                            "Starting the local demo server…",
+                            "ローカルのデモサーバーを起動しています…",
+                        ));
+                    });
+                }
+                StackSlot::Failed(e) => {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!(
+                            "{} {e}",
+                            lang.pick(
+                                "The local demo server could not start:",
+                                "ローカルのデモサーバーを起動できませんでした:",
+                            )
+                        ),
+                    );
+                }
+                StackSlot::Running(stack) => {
+                    let url = stack.url.to_string();
+                    egui::Frame::group(ui.style()).show(ui, |ui| {
+                        ui.label(lang.pick(
+                            "Local demo: a user pool and converter on this computer. No AWS account needed.",
+                            "ローカルデモ: このパソコン上のユーザープールと変換サーバーです。AWS アカウントは不要です。",
+                        ));
+                        ui.label(format!(
+                            "{}: {}   {}: {}",
+                            lang.pick("Username", "ユーザー名"),
+                            local::idp::DEMO_USERNAME,
+                            lang.pick("Password", "パスワード"),
+                            local::idp::DEMO_PASSWORD
+                        ));
+                        ui.small(url);
+                        if self.sign_in.challenge.is_none()
+                            && ui
+                                .button(lang.pick("Fill in the demo account", "デモアカウントを入力"))
+                                .clicked()
+                        {
+                            self.sign_in.username = local::idp::DEMO_USERNAME.to_owned();
+                            self.sign_in.password = local::idp::DEMO_PASSWORD.to_owned();
+                        }
+                    });
+                }
+                StackSlot::Off => {}
+            }
+        }
+        if let ConnSlot::Failed(e) = &self.conn {
+            let e = e.clone();
+            ui.colored_label(ui.visuals().error_fg_color, e);
+            if ui
+                .button(lang.pick("Open settings", "設定を開く"))
+                .clicked()
+            {
+                self.screen = super::Screen::Settings;
+            }
+        }
+    }
+
+    fn credentials_step(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        let now = ui.input(|i| i.time);
+        if let Some((_, until)) = &self.sign_in.locked
+            && *until <= now
+        {
+            self.sign_in.locked = None;
+        }
+        let user = field(
+            ui,
+            lang.pick("Username", "ユーザー名"),
+            &mut self.sign_in.username,
+            false,
+        );
+        if user.changed() {
+            self.sign_in.locked = None;
+        }
+        let password = field(
+            ui,
+            lang.pick("Password", "パスワード"),
+            &mut self.sign_in.password,
+            !self.sign_in.show_password,
+        );
+        let entered = password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.checkbox(
+            &mut self.sign_in.show_password,
+            lang.pick("Show password", "パスワードを表示"),
+        );
+        ui.checkbox(
+            &mut self.sign_in.remember,
+            lang.pick(
+                "Remember me (kept in the system keyring)",
+                "サインインを記憶する（システムのキーリングに保存）",
+            ),
+        );
+        let ready = matches!(self.conn, ConnSlot::Ready(_))
+            && !self.sign_in.busy()
+            && self.sign_in.locked.is_none()
+            && !self.sign_in.username.trim().is_empty()
+            && !self.sign_in.password.is_empty();
+        let clicked = ui
+            .add_enabled(
+                ready,
+                egui::Button::new(lang.pick("Sign in", "サインイン")).min_size([120.0, 28.0].into()),
+            )
+            .clicked();
+        if let Some((reason, until)) = &self.sign_in.locked {
+            let seconds = (until - now).max(0.0).ceil();
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                match lang {
+                    Lang::En => format!("{reason} Try again in {seconds} s."),
+                    Lang::Ja => format!("{reason} {seconds} 秒後にもう一度お試しください。"),
+                },
+            );
+            ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
+        }
+        if clicked || (entered && ready) {
+            self.submit_credentials();
+        }
+    }
+
+    fn challenge_step(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        let Some(challenge) = self.sign_in.challenge.clone() else {
+            return;
+        };
+        let busy = self.sign_in.busy();
+        match &challenge.kind {
+            ChallengeKind::NewPasswordRequired { .. } => {
+                ui.label(lang.pick(
+                    "This is your first sign-in: choose a new password.",
+                    "初回のサインインです。新しいパスワードを設定してください。",
+                ));
+                field(
+                    ui,
+                    lang.pick("New password", "新しいパスワード"),
+                    &mut self.sign_in.new_password,
+                    !self.sign_in.show_password,
+                );
+                let confirm = field(
+                    ui,
+                    lang.pick("Confirm new password", "新しいパスワード（確認）"),
+                    &mut self.sign_in.confirm,
+                    !self.sign_in.show_password,
+                );
+                ui.checkbox(
+                    &mut self.sign_in.show_password,
+                    lang.pick("Show password", "パスワードを表示"),
+                );
+                ui.small(lang.pick(
+                    "Cognito's default policy (your pool may differ):",
+                    "Cognito の既定のポリシー（プールによって異なる場合があります）:",
+                ));
+                for (met, rule) in policy_rules(&self.sign_in.new_password, lang) {
+                    let mark = if met { "●" } else { "○" };
+                    ui.label(format!("{mark} {rule}"));
+                }
+                let names: Vec<String> = self.sign_in.attributes.keys().cloned().collect();
+                for name in names {
+                    if let Some(value) = self.sign_in.attributes.get_mut(&name) {
+                        field(ui, &name, value, false);
+                    }
+                }
+                let matches = self.sign_in.new_password == self.sign_in.confirm;
+                if !self.sign_in.confirm.is_empty() && !matches {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        lang.pick("The passwords do not match.", "パスワードが一致しません。"),
+                    );
+                }
+                let ready = !busy
+                    && matches
+                    && !self.sign_in.new_password.is_empty()
+                    && self.sign_in.attributes.values().all(|v| !v.trim().is_empty());
+                let entered = confirm.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui
+                    .add_enabled(
+                        ready,
+                        egui::Button::new(lang.pick("Set new password", "パスワードを設定")),
+                    )
+                    .clicked()
+                    || (entered && ready)
+                {
+                    let answer = ChallengeAnswer::NewPassword {
+                        password: Password::new(self.sign_in.new_password.clone()),
+                        attributes: self
+                            .sign_in
+                            .attributes
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.trim().to_owned()))
+                            .collect(),
+                    };
+                    self.submit_answer(answer);
+                }
+            }
+            ChallengeKind::SoftwareTokenMfa { .. }
+            | ChallengeKind::SmsMfa { .. }
+            | ChallengeKind::EmailOtp { .. } => {
+                ui.label(match &challenge.kind {
+                    ChallengeKind::SoftwareTokenMfa { device_name } => match lang {
+                        Lang::En => format!(
+                            "Enter the 6-digit code from your authenticator app{}.",
+                            device_name.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
+                        ),
+                        Lang::Ja => "認証アプリに表示されている 6 桁のコードを入力してください。".to_owned(),
+                    },
+                    ChallengeKind::SmsMfa { destination } => match lang {
+                        Lang::En => format!(
+                            "Enter the code sent by text message to {}.",
+                            destination.as_deref().unwrap_or("your phone")
+                        ),
+                        Lang::Ja => format!(
+                            "{} に SMS で送られたコードを入力してください。",
+                            destination.as_deref().unwrap_or("お使いの電話")
+                        ),
+                    },
+                    _ => {
+                        let destination = match &challenge.kind {
+                            ChallengeKind::EmailOtp { destination } => destination.clone(),
+                            _ => None,
+                        };
+                        match lang {
+                            Lang::En => format!(
+                                "Enter the code sent by e-mail to {}.",
+                                destination.as_deref().unwrap_or("your address")
+                            ),
+                            Lang::Ja => format!(
+                                "{} にメールで送られたコードを入力してください。",
+                                destination.as_deref().unwrap_or("お使いのアドレス")
+                            ),
+                        }
+                    }
+                });
+                let response = field(
+                    ui,
+                    lang.pick("Code", "コード"),
+                    &mut self.sign_in.code,
+                    false,
+                );
+                if response.changed() {
+                    // Pasted "123 456" or "123-456" becomes "123456".
+                    let digits: String = self
+                        .sign_in
+                        .code
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .take(8)
+                        .collect();
+                    self.sign_in.code = digits;
+                }
+                let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let ready = !busy && self.sign_in.code.len() >= 6;
+                if ui
+                    .add_enabled(ready, egui::Button::new(lang.pick("Verify", "確認")))
+                    .clicked()
+                    || (entered && ready)
+                {
+                    self.submit_answer(ChallengeAnswer::Code(self.sign_in.code.clone()));
+                }
+            }
+            ChallengeKind::SelectMfaType { options } => {
+                ui.label(lang.pick(
+                    "Choose how to confirm it is you:",
+                    "本人確認の方法を選んでください:",
+                ));
+                for option in options {
+                    ui.radio_value(
+                        &mut self.sign_in.mfa_choice,
+                        option.clone(),
+                        mfa_label(option, lang),
+                    );
+                }
+                if ui
+                    .add_enabled(
+                        !busy && !self.sign_in.mfa_choice.is_empty(),
+                        egui::Button::new(lang.pick("Continue", "続ける")),
+                    )
+                    .clicked()
+                {
+                    self.submit_answer(ChallengeAnswer::MfaType(self.sign_in.mfa_choice.clone()));
+                }
+            }
+        }
+        if ui
+            .add_enabled(
+                !busy,
+                egui::Button::new(lang.pick("Back to sign-in", "サインインに戻る")),
+            )
+            .clicked()
+        {
+            self.sign_in.challenge = None;
+            self.sign_in.clear_secrets();
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The convert form's rules, shared by the window and the command line: S3 bucket names
+//! (the general-purpose bucket naming rules) and key prefixes.
+//!
+//! Each check returns the first problem with a sentence in the person's language; a
+//! [`Hint`] is advice that does not block (a prefix without a trailing `/`).
+
+use crate::i18n::Lang;
+
+/// Why a field cannot be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Empty,
+    BucketLength(usize),
+    BucketCharacter(char),
+    BucketEdge,
+    BucketAdjacentDots,
+    BucketIpAddress,
+    BucketReservedPrefix(&'static str),
+    BucketReservedSuffix(&'static str),
+    PrefixLeadingSlash,
+    PrefixDoubleSlash,
+    PrefixControl,
+    PrefixTooLong(usize),
+    PrefixesEqual,
+}
+
+/// Advice that does not block sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// The prefix does not end in `/`; the fix is the prefix with one.
+    NoTrailingSlash { fixed: String },
+    /// One prefix lies inside the other: the JPEGs land among the PDFs (or the reverse).
+    Nested,
+}
+
+const RESERVED_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
+const RESERVED_SUFFIXES: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+const MAX_KEY_BYTES: usize = 1024;
+
+/// S3's rules for general-purpose bucket names.
+pub fn bucket(name: &str) -> Result<(), Problem> {
+    if name.is_empty() {
+        return Err(Problem::Empty);
+    }
+    let length = name.chars().count();
+    if !(3..=63).contains(&length) {
+        return Err(Problem::BucketLength(length));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '.' || *c == '-'))
+    {
+        return Err(Problem::BucketCharacter(bad));
+    }
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !edge_ok(name.chars().next()) || !edge_ok(name.chars().last()) {
+        return Err(Problem::BucketEdge);
+    }
+    if name.contains("..") {
+        return Err(Problem::BucketAdjacentDots);
+    }
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Err(Problem::BucketIpAddress);
+    }
+    if let Some(prefix) = RESERVED_PREFIXES.iter().find(|p| name.starts_with(*p)) {
+        return Err(Problem::BucketReservedPrefix(prefix));
+    }
+    if let Some(suffix) = RESERVED_SUFFIXES.iter().find(|s| name.ends_with(*s)) {
+        return Err(Problem::BucketReservedSuffix(suffix));
+    }
+    Ok(())
+}
+
+/// A key prefix: not empty, relative, no empty path segment, no control characters,
+/// within S3's key length.
+pub fn prefix(prefix: &str) -> Result<Option<Hint>, Problem> {
+    if prefix.is_empty() {
+        return Err(Problem::Empty);
+    }
+    if prefix.starts_with('/') {
+        return Err(Problem::PrefixLeadingSlash);
+    }
+    if prefix.contains("//") {
+        return Err(Problem::PrefixDoubleSlash);
+    }
+    if prefix.chars().any(char::is_control) {
+        return Err(Problem::PrefixControl);
+    }
+    if prefix.len() > MAX_KEY_BYTES {
+        return Err(Problem::PrefixTooLong(prefix.len()));
+    }
+    Ok((!prefix.ends_with('/')).then(|| Hint::NoTrailingSlash {
+        fixed: format!("{prefix}/"),
+    }))
+}
+
+/// The two prefixes together: they must differ; one inside the other is a hint.
+pub fn prefix_pair(pdf_prefix: &str, upload_prefix: &str) -> Result<Option<Hint>, Problem> {
+    let normal = |p: &str| p.trim_end_matches('/').to_owned();
+    if normal(pdf_prefix) == normal(upload_prefix) {
+        return Err(Problem::PrefixesEqual);
+    }
+    let nested = upload_prefix.starts_with(pdf_prefix) || pdf_prefix.starts_with(upload_prefix);
+    Ok(nested.then_some(Hint::Nested))
+}
+
+impl Problem {
+    /// What is wrong and how to fix it.
+    pub fn sentence(&self, lang: Lang) -> String {
+        match self {
+            Self::Empty => lang.pick("Required.", "入力してください。").to_owned(),
+            Self::BucketLength(n) => match lang {
+                Lang::En => format!("A bucket name has 3 to 63 characters (this one has {n})."),
+                Lang::Ja => format!("バケット名は 3〜63 文字です（現在 {n} 文字）。"),
+            },
+            Self::BucketCharacter(c) => match lang {
+                Lang::En => format!(
+                    "\"{c}\" is not allowed: use lowercase letters, digits, dots and hyphens."
+                ),
+                Lang::Ja => format!(
+                    "「{c}」は使えません。小文字の英字・数字・ピリオド・ハイフンだけが使えます。"
+                ),
+            },
+            Self::BucketEdge => lang
+                .pick(
+                    "A bucket name starts and ends with a letter or digit.",
+                    "バケット名の最初と最後は英字か数字にしてください。",
+                )
+                .to_owned(),
+            Self::BucketAdjacentDots => lang
+                .pick(
+                    "A bucket name cannot contain two dots in a row.",
+                    "バケット名にピリオドを 2 つ続けることはできません。",
+                )
+                .to_owned(),
+            Self::BucketIpAddress => lang
+                .pick(
+                    "A bucket name cannot look like an IP address.",
+                    "IP アドレスの形のバケット名は使えません。",
+                )
+                .to_owned(),
+            Self::BucketReservedPrefix(p) => match lang {
+                Lang::En => format!("Bucket names cannot start with \"{p}\" (reserved by AWS)."),
+                Lang::Ja => format!("「{p}」で始まるバケット名は AWS の予約で使えません。"),
+            },
+            Self::BucketReservedSuffix(s) => match lang {
+                Lang::En => format!("Bucket names cannot end with \"{s}\" (reserved by AWS)."),
+                Lang::Ja => format!("「{s}」で終わるバケット名は AWS の予約で使えません。"),
+            },
+            Self::PrefixLeadingSlash => lang
+                .pick(
+                    "A prefix does not start with \"/\": S3 keys are relative (api/receipts/…).",
+                    "プレフィックスは「/」で始めません。S3 のキーは相対です（api/receipts/…）。",
+                )
+                .to_owned(),
+            Self::PrefixDoubleSlash => lang
+                .pick(
+                    "\"//\" makes an empty folder name; remove one \"/\".",
+                    "「//」は空のフォルダー名になります。「/」を 1 つ消してください。",
+                )
+                .to_owned(),
+            Self::PrefixControl => lang
+                .pick(
+                    "The prefix contains a control character (a pasted tab or line break?).",
+                    "制御文字（貼り付けたタブや改行など）が含まれています。",
+                )
+                .to_owned(),
+            Self::PrefixTooLong(n) => match lang {
+                Lang::En => format!("S3 keys are at most 1024 bytes (this prefix has {n})."),
+                Lang::Ja => format!("S3 のキーは 1024 バイトまでです（現在 {n} バイト）。"),
+            },
+            Self::PrefixesEqual => lang
+                .pick(
+                    "The PDF prefix and the upload prefix must differ, or the JPEGs land among the PDFs.",
+                    "PDF プレフィックスとアップロード先プレフィックスは別にしてください。",
+                )
+                .to_owned(),
+        }
+    }
+}
+
+impl Hint {
+    pub fn sentence(&self, lang: Lang) -> String {
+        match self {
+            Self::NoTrailingSlash { fixed } => match lang {
+                Lang::En => format!(
+                    "Without a trailing \"/\" this also matches other folders that start the same way. Use \"{fixed}\"?"
+                ),
+                Lang::Ja => format!(
+                    "末尾に「/」がないと、同じ文字で始まる別のフォルダーも対象になります。「{fixed}」にしますか？"
+                ),
+            },
+            Self::Nested => lang
+                .pick(
+                    "One prefix lies inside the other; the next run will see the other's files.",
+                    "一方のプレフィックスがもう一方の中にあります。次回の変換で互いのファイルが見えます。",
+                )
+                .to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_names_follow_s3_rules() {
+        for good in ["shitadan", "demo", "my.receipts-2024", "a1b"] {
+            assert_eq!(bucket(good), Ok(()), "{good}");
+        }
+        assert_eq!(bucket(""), Err(Problem::Empty));
+        assert_eq!(bucket("ab"), Err(Problem::BucketLength(2)));
+        assert_eq!(bucket(&"a".repeat(64)), Err(Problem::BucketLength(64)));
+        assert_eq!(bucket("Shitadan"), Err(Problem::BucketCharacter('S')));
+        assert_eq!(bucket("my_bucket"), Err(Problem::BucketCharacter('_')));
+        assert_eq!(bucket("-abc"), Err(Problem::BucketEdge));
+        assert_eq!(bucket("abc."), Err(Problem::BucketEdge));
+        assert_eq!(bucket("a..b"), Err(Problem::BucketAdjacentDots));
+        assert_eq!(bucket("192.168.5.4"), Err(Problem::BucketIpAddress));
+        assert_eq!(
+            bucket("xn--abc"),
+            Err(Problem::BucketReservedPrefix("xn--"))
+        );
+        assert_eq!(
+            bucket("data-s3alias"),
+            Err(Problem::BucketReservedSuffix("-s3alias"))
+        );
+    }
+
+    #[test]
+    fn prefixes_are_relative_clean_and_differ() {
+        assert_eq!(prefix("api/receipts/r6/pdf/"), Ok(None));
+        assert_eq!(
+            prefix("api/pdf"),
+            Ok(Some(Hint::NoTrailingSlash {
+                fixed: "api/pdf/".to_owned()
+            }))
+        );
+        assert_eq!(prefix(""), Err(Problem::Empty));
+        assert_eq!(prefix("/api/"), Err(Problem::PrefixLeadingSlash));
+        assert_eq!(prefix("api//pdf/"), Err(Problem::PrefixDoubleSlash));
+        assert_eq!(prefix("api/\tpdf/"), Err(Problem::PrefixControl));
+        assert_eq!(prefix_pair("a/pdf/", "a/pdf"), Err(Problem::PrefixesEqual));
+        assert_eq!(prefix_pair("a/pdf/", "a/jpeg/"), Ok(None));
+        assert_eq!(prefix_pair("a/", "a/jpeg/"), Ok(Some(Hint::Nested)));
+    }
+
+    #[test]
+    fn every_problem_has_both_languages() {
+        let all = [
+            Problem::Empty,
+            Problem::BucketLength(2),
+            Problem::BucketCharacter('_'),
+            Problem::BucketEdge,
+            Problem::BucketAdjacentDots,
+            Problem::BucketIpAddress,
+            Problem::BucketReservedPrefix("xn--"),
+            Problem::BucketReservedSuffix("--ol-s3"),
+            Problem::PrefixLeadingSlash,
+            Problem::PrefixDoubleSlash,
+            Problem::PrefixControl,
+            Problem::PrefixTooLong(2000),
+            Problem::PrefixesEqual,
+        ];
+        for problem in all {
+            assert_ne!(problem.sentence(Lang::En), problem.sentence(Lang::Ja));
+        }
+    }
+}
