@@ -196,6 +196,10 @@ pub struct UiPrefs {
 }
 
 impl UiPrefs {
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's skip_serializing_if passes a reference"
+    )]
     fn is_default(&self) -> bool {
         *self == Self::default()
     }

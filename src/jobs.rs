@@ -123,7 +123,9 @@ impl JobRecord {
 
     /// Seconds from start to finish (or to `now` while running).
     pub fn duration(&self, now: i64) -> i64 {
-        self.finished_at.unwrap_or(now).saturating_sub(self.started_at)
+        self.finished_at
+            .unwrap_or(now)
+            .saturating_sub(self.started_at)
     }
 
     /// Takes in what the run ended with.
@@ -200,7 +202,11 @@ pub struct Live {
 
 /// Runs one conversion to the end: `/convert`, then for a 202 the job status until the
 /// job stops running. `live` carries the job id and progress as they arrive.
-pub async fn run(api: &ApiClient, request: &ConvertRequest, live: &watch::Sender<Live>) -> Finished {
+pub async fn run(
+    api: &ApiClient,
+    request: &ConvertRequest,
+    live: &watch::Sender<Live>,
+) -> Finished {
     let (outcome, diagnostics) = api.convert(request).await?;
     let (job_id, status_url) = match outcome {
         ConvertOutcome::Done(result) => return Ok((result, diagnostics)),

@@ -55,7 +55,10 @@ fn run_window(cli: &Cli, runtime: &tokio::runtime::Runtime) -> ExitCode {
     });
     match ui::run(options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(cli::EXIT_FAILURE, &format!("the window could not open: {e}")),
+        Err(e) => fail(
+            cli::EXIT_FAILURE,
+            &format!("the window could not open: {e}"),
+        ),
     }
 }
 

@@ -140,7 +140,14 @@ impl App {
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
                 for (field, label, recent_label, problem, hint) in rows {
-                    self.form_row(ui, field, label, recent_label, problem.as_ref(), hint.as_ref());
+                    self.form_row(
+                        ui,
+                        field,
+                        label,
+                        recent_label,
+                        problem.as_ref(),
+                        hint.as_ref(),
+                    );
                 }
             });
         if let Some(problem) = &checked.pair {
@@ -157,7 +164,8 @@ impl App {
                 let clicked = ui
                     .add_enabled(
                         ready,
-                        egui::Button::new(lang.pick("Start", "開始")).min_size([120.0, 28.0].into()),
+                        egui::Button::new(lang.pick("Start", "開始"))
+                            .min_size([120.0, 28.0].into()),
                     )
                     .clicked();
                 ui.weak(lang.pick("Ctrl+Enter", "Ctrl+Enter で開始"));
@@ -212,7 +220,7 @@ impl App {
                     ui.menu_button(recent_label, |ui| {
                         for item in &recent {
                             if ui.button(item).clicked() {
-                                *self.convert.value(field) = item.clone();
+                                self.convert.value(field).clone_from(item);
                                 ui.close();
                             }
                         }
@@ -228,7 +236,7 @@ impl App {
                     if let Hint::NoTrailingSlash { fixed } = hint
                         && ui.button(fix_label(lang)).clicked()
                     {
-                        *self.convert.value(field) = fixed.clone();
+                        self.convert.value(field).clone_from(fixed);
                     }
                 });
             }

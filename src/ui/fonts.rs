@@ -1,7 +1,7 @@
 //! Fonts: egui's own, then IPA Gothic (bundled, so Japanese text and file names render
 //! on any system and in tests); eframe's system font fallback covers other scripts.
 
-/// IPA Gothic 003.03, unmodified, under the IPA Font License (assets/fonts/IPA_Font_License.txt).
+/// IPA Gothic 003.03, unmodified, under the IPA Font License (`assets/fonts/IPA_Font_License.txt`).
 const IPA_GOTHIC: &[u8] = include_bytes!("../../assets/fonts/ipag.ttf");
 
 pub fn install(ctx: &egui::Context) {

@@ -179,7 +179,8 @@ impl App {
             return;
         };
         if job.phase == Phase::Running {
-            ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
         }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| self.job_detail(ui, &job, now));
@@ -202,14 +203,23 @@ impl App {
             .show(ui, |ui| {
                 let rows = [
                     (lang.pick("Profile", "プロファイル"), job.profile.clone()),
-                    (lang.pick("Bucket", "バケット"), job.request.source_bucket.clone()),
-                    (lang.pick("PDF prefix", "PDF プレフィックス"), job.request.pdf_prefix.clone()),
+                    (
+                        lang.pick("Bucket", "バケット"),
+                        job.request.source_bucket.clone(),
+                    ),
+                    (
+                        lang.pick("PDF prefix", "PDF プレフィックス"),
+                        job.request.pdf_prefix.clone(),
+                    ),
                     (
                         lang.pick("Upload prefix", "アップロード先プレフィックス"),
                         job.request.upload_prefix.clone(),
                     ),
                     (lang.pick("Started", "開始"), local_time(job.started_at)),
-                    (lang.pick("Duration", "所要時間"), duration_text(job.duration(now))),
+                    (
+                        lang.pick("Duration", "所要時間"),
+                        duration_text(job.duration(now)),
+                    ),
                     (
                         lang.pick("Converted pages", "変換したページ"),
                         job.converted_count().to_string(),
@@ -220,7 +230,11 @@ impl App {
                     ),
                     (
                         lang.pick("HTTP status", "HTTP ステータス"),
-                        if d.status == 0 { "-".to_owned() } else { d.status.to_string() },
+                        if d.status == 0 {
+                            "-".to_owned()
+                        } else {
+                            d.status.to_string()
+                        },
                     ),
                 ];
                 for (name, value) in rows {
@@ -281,7 +295,10 @@ impl App {
                 egui::CollapsingHeader::new(lang.pick("Raw answer", "受け取った内容"))
                     .default_open(true)
                     .show(ui, |ui| {
-                        ui.add(egui::Label::new(egui::RichText::new(body).monospace()).selectable(true));
+                        ui.add(
+                            egui::Label::new(egui::RichText::new(body).monospace())
+                                .selectable(true),
+                        );
                     });
             }
         }

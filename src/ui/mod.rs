@@ -14,6 +14,7 @@ pub mod status;
 pub mod tasks;
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -227,7 +228,9 @@ impl App {
         };
         let first_start = config.profiles.is_empty() && banner.is_none();
         if first_start {
-            config.profiles.insert(DEMO_PROFILE.to_owned(), demo_profile());
+            config
+                .profiles
+                .insert(DEMO_PROFILE.to_owned(), demo_profile());
             config.default_profile = Some(DEMO_PROFILE.to_owned());
         }
         let (jobs, jobs_problem) = JobFile::load(&JobFile::path(&options.data_dir));
@@ -377,8 +380,10 @@ impl App {
     }
 
     fn set_language(&mut self, pref: LanguagePref) {
+        // A choice made in the window wins over `--lang`.
         self.config.ui.language = pref;
-        self.lang = self.lang_override.unwrap_or_else(|| resolve_lang(pref));
+        self.lang_override = None;
+        self.lang = resolve_lang(pref);
         self.save_config();
     }
 
@@ -390,7 +395,7 @@ impl App {
         if name == self.profile_name && !matches!(self.conn, ConnSlot::Failed(_)) {
             return;
         }
-        self.profile_name = name.to_owned();
+        name.clone_into(&mut self.profile_name);
         self.config.default_profile = Some(name.to_owned());
         self.save_config();
         self.conn = ConnSlot::None;
@@ -432,9 +437,10 @@ impl App {
 
     fn start_stack(&mut self) {
         let options = StackOptions::new(self.data_dir.join("local-stack"));
-        self.stack = StackSlot::Starting(self.tasks.spawn(async move {
-            local::start(options).await.map_err(|e| e.to_string())
-        }));
+        self.stack = StackSlot::Starting(
+            self.tasks
+                .spawn(async move { local::start(options).await.map_err(|e| e.to_string()) }),
+        );
     }
 
     /// Takes in finished background work; called at the start of every frame.
@@ -496,7 +502,9 @@ impl App {
         let was_signed_in = matches!(self.session, SessionState::SignedIn { .. });
         match &state {
             SessionState::SignedIn { refreshes, .. } => {
-                if let SessionState::SignedIn { refreshes: before, .. } = &self.session
+                if let SessionState::SignedIn {
+                    refreshes: before, ..
+                } = &self.session
                     && refreshes > before
                 {
                     self.last_refresh = Some(jiff::Timestamp::now());
@@ -693,13 +701,13 @@ impl App {
     fn update_title(&mut self, ctx: &egui::Context) {
         let mut title = "Receipt Desk".to_owned();
         if let SessionState::SignedIn { username, .. } = &self.session {
-            title.push_str(&format!(" — {username}@{}", self.profile_name));
+            let _ = write!(title, " — {username}@{}", self.profile_name);
         }
         if !self.running.is_empty() {
-            title.push_str(&match self.lang {
-                Lang::En => format!(" — converting ({})", self.running.len()),
-                Lang::Ja => format!(" — 変換中（{}件）", self.running.len()),
-            });
+            let _ = match self.lang {
+                Lang::En => write!(title, " — converting ({})", self.running.len()),
+                Lang::Ja => write!(title, " — 変換中（{}件）", self.running.len()),
+            };
         }
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
@@ -713,21 +721,13 @@ impl App {
             ui.separator();
             let signed_in = self.is_signed_in();
             let tabs = [
-                (
-                    Screen::SignIn,
-                    self.t("Account", "アカウント"),
-                    !signed_in,
-                ),
+                (Screen::SignIn, self.t("Account", "アカウント"), !signed_in),
                 (Screen::Convert, self.t("Convert", "変換"), signed_in),
                 (Screen::Jobs, self.t("Jobs", "ジョブ"), true),
                 (Screen::Settings, self.t("Settings", "設定"), true),
             ];
             for (screen, label, shown) in tabs {
-                if shown
-                    && ui
-                        .selectable_label(self.screen == screen, label)
-                        .clicked()
-                {
+                if shown && ui.selectable_label(self.screen == screen, label).clicked() {
                     self.screen = screen;
                 }
             }
@@ -746,7 +746,10 @@ impl App {
         {
             ui.colored_label(
                 ui.visuals().error_fg_color,
-                format!("{} {problem}", self.t("Could not save:", "保存できませんでした:")),
+                format!(
+                    "{} {problem}",
+                    self.t("Could not save:", "保存できませんでした:")
+                ),
             );
         }
     }
@@ -807,17 +810,15 @@ pub fn demo_profile() -> Profile {
 fn job_id(now: i64) -> String {
     let mut bytes = [0_u8; 3];
     let _ = aws_lc_rs::rand::fill(&mut bytes);
-    let stamp = jiff::Timestamp::from_second(now)
-        .map(|t| {
+    let stamp = jiff::Timestamp::from_second(now).map_or_else(
+        |_| now.to_string(),
+        |t| {
             t.to_zoned_datetime(jiff::tz::TimeZone::system())
                 .strftime("%Y%m%d-%H%M%S")
                 .to_string()
-        })
-        .unwrap_or_else(|_| now.to_string());
-    format!(
-        "{stamp}-{:02x}{:02x}{:02x}",
-        bytes[0], bytes[1], bytes[2]
-    )
+        },
+    );
+    format!("{stamp}-{:02x}{:02x}{:02x}", bytes[0], bytes[1], bytes[2])
 }
 
 async fn open_connection(

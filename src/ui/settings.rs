@@ -119,7 +119,10 @@ impl Draft {
         let mut problems = BTreeMap::new();
         let name = self.name.trim();
         if name.is_empty() {
-            problems.insert("name", lang.pick("Required.", "入力してください。").to_owned());
+            problems.insert(
+                "name",
+                lang.pick("Required.", "入力してください。").to_owned(),
+            );
         } else if self.original.as_deref() != Some(name) && taken.iter().any(|t| t == name) {
             problems.insert(
                 "name",
@@ -204,7 +207,11 @@ pub struct SettingsState {
 
 impl App {
     pub(super) fn poll_settings(&mut self) {
-        if self.settings.pending.as_ref().is_some_and(|p| p.ready().is_some())
+        if self
+            .settings
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.ready().is_some())
             && let Some(Ok(outcome)) = self.settings.pending.take().map(Promise::try_take)
         {
             self.settings.message = Some(match outcome {
@@ -212,7 +219,11 @@ impl App {
                 Err(text) => (false, text),
             });
         }
-        if self.settings.import.as_ref().is_some_and(|p| p.ready().is_some())
+        if self
+            .settings
+            .import
+            .as_ref()
+            .is_some_and(|p| p.ready().is_some())
             && let Some(Ok(outcome)) = self.settings.import.take().map(Promise::try_take)
         {
             match outcome {
@@ -287,7 +298,10 @@ impl App {
                     self.settings.message = None;
                 }
             }
-            if ui.button(lang.pick("New profile", "新しいプロファイル")).clicked() {
+            if ui
+                .button(lang.pick("New profile", "新しいプロファイル"))
+                .clicked()
+            {
                 self.settings.draft = Some(Draft {
                     region: "ap-northeast-1".to_owned(),
                     ..Draft::default()
@@ -317,7 +331,10 @@ impl App {
         if self.settings.draft.is_none()
             && let Some(profile) = self.profile()
         {
-            self.settings.draft = Some(Draft::from_profile(&self.profile_name.clone(), &profile.clone()));
+            self.settings.draft = Some(Draft::from_profile(
+                &self.profile_name.clone(),
+                &profile.clone(),
+            ));
         }
         if let Some((ok, message)) = &self.settings.message {
             let color = if *ok {
@@ -336,7 +353,11 @@ impl App {
         let mut language = self.config.ui.language;
         ui.horizontal(|ui| {
             ui.label(lang.pick("Language", "言語"));
-            ui.radio_value(&mut language, LanguagePref::System, lang.pick("System", "システムに従う"));
+            ui.radio_value(
+                &mut language,
+                LanguagePref::System,
+                lang.pick("System", "システムに従う"),
+            );
             ui.radio_value(&mut language, LanguagePref::En, "English");
             ui.radio_value(&mut language, LanguagePref::Ja, "日本語");
         });
@@ -346,7 +367,11 @@ impl App {
         let mut theme = self.config.ui.theme;
         ui.horizontal(|ui| {
             ui.label(lang.pick("Theme", "テーマ"));
-            ui.radio_value(&mut theme, ThemePref::System, lang.pick("System", "システムに従う"));
+            ui.radio_value(
+                &mut theme,
+                ThemePref::System,
+                lang.pick("System", "システムに従う"),
+            );
             ui.radio_value(&mut theme, ThemePref::Light, lang.pick("Light", "ライト"));
             ui.radio_value(&mut theme, ThemePref::Dark, lang.pick("Dark", "ダーク"));
         });
@@ -468,17 +493,25 @@ impl App {
                 show(ui, "upload_prefix");
             });
         let valid = problems.is_empty();
+        // Saving or deleting replaces the draft; the edited copy must not overwrite that.
+        let mut replaced = false;
         ui.horizontal(|ui| {
             if ui
-                .add_enabled(valid, egui::Button::new(lang.pick("Save profile", "プロファイルを保存")))
+                .add_enabled(
+                    valid,
+                    egui::Button::new(lang.pick("Save profile", "プロファイルを保存")),
+                )
                 .clicked()
             {
                 self.save_draft(&draft);
+                replaced = true;
                 return;
             }
             if let Some(original) = draft.original.clone() {
                 if original != self.profile_name
-                    && ui.button(lang.pick("Use this profile", "このプロファイルを使う")).clicked()
+                    && ui
+                        .button(lang.pick("Use this profile", "このプロファイルを使う"))
+                        .clicked()
                 {
                     self.switch_profile(&original);
                 }
@@ -486,7 +519,9 @@ impl App {
                     self.export_profile(&original);
                 }
                 if original != self.profile_name
-                    && ui.button(lang.pick("Delete profile", "プロファイルを削除")).clicked()
+                    && ui
+                        .button(lang.pick("Delete profile", "プロファイルを削除"))
+                        .clicked()
                 {
                     self.config.profiles.remove(&original);
                     self.save_config();
@@ -496,14 +531,18 @@ impl App {
                         let _ = secrets.delete(account).await;
                     });
                     self.settings.draft = None;
+                    replaced = true;
                     return;
                 }
             }
             if !valid {
-                ui.weak(lang.pick("Fix the fields marked in red to save.", "赤で示した欄を直すと保存できます。"));
+                ui.weak(lang.pick(
+                    "Fix the fields marked in red to save.",
+                    "赤で示した欄を直すと保存できます。",
+                ));
             }
         });
-        if let Some(current) = &mut self.settings.draft {
+        if !replaced && let Some(current) = &mut self.settings.draft {
             *current = draft;
         }
     }
@@ -539,21 +578,33 @@ impl App {
                 secrets
                     .set(account, secret.into_bytes())
                     .await
-                    .map(|()| lang.pick("Saved; the client secret is in the keyring.", "保存しました。クライアントシークレットはキーリングにあります。").to_owned())
+                    .map(|()| {
+                        lang.pick(
+                            "Saved; the client secret is in the keyring.",
+                            "保存しました。クライアントシークレットはキーリングにあります。",
+                        )
+                        .to_owned()
+                    })
                     .map_err(|e| e.to_string())
             }));
         }
         // The profile in use reconnects when what it connects with changed.
         let connects_differently = before.is_none_or(|b| {
-            (b.region, b.client_id, b.cognito_endpoint, b.api_url, b.token_kind, b.header_style)
-                != (
-                    profile.region.clone(),
-                    profile.client_id.clone(),
-                    profile.cognito_endpoint.clone(),
-                    profile.api_url.clone(),
-                    profile.token_kind,
-                    profile.header_style,
-                )
+            (
+                b.region,
+                b.client_id,
+                b.cognito_endpoint,
+                b.api_url,
+                b.token_kind,
+                b.header_style,
+            ) != (
+                profile.region.clone(),
+                profile.client_id.clone(),
+                profile.cognito_endpoint.clone(),
+                profile.api_url.clone(),
+                profile.token_kind,
+                profile.header_style,
+            )
         });
         if name == self.profile_name && (connects_differently || secret_changed) {
             self.conn = super::ConnSlot::None;
@@ -579,12 +630,17 @@ impl App {
         let dialog = self.dialogs.save_profile(format!("{name}.toml"));
         self.settings.pending = Some(self.tasks.spawn(async move {
             let Some(path) = dialog.await else {
-                return Ok(lang.pick("Export cancelled.", "書き出しを取り消しました。").to_owned());
+                return Ok(lang
+                    .pick("Export cancelled.", "書き出しを取り消しました。")
+                    .to_owned());
             };
             let text = toml::to_string_pretty(&export).map_err(|e| e.to_string())?;
-            tokio::fs::write(&path, format!("# A Receipt Desk profile (no secrets).\n{text}"))
-                .await
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            tokio::fs::write(
+                &path,
+                format!("# A Receipt Desk profile (no secrets).\n{text}"),
+            )
+            .await
+            .map_err(|e| format!("{}: {e}", path.display()))?;
             Ok(match lang {
                 Lang::En => format!("Exported to {}", path.display()),
                 Lang::Ja => format!("{} に書き出しました", path.display()),

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use poll_promise::Promise;
 
 use super::{App, ConnSlot, Secrets, StackSlot};
-use crate::cognito::{AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoError, ErrorKind};
+use crate::cognito::{
+    AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoError, ErrorKind,
+};
 use crate::config::Profile;
 use crate::credentials::Password;
 use crate::i18n::{self, Lang};
@@ -169,10 +171,9 @@ impl App {
         let lang = self.lang;
         if let Some(promise) = &self.sign_in.restoring
             && promise.ready().is_some()
+            && let Some(Ok(Some(message))) = self.sign_in.restoring.take().map(Promise::try_take)
         {
-            if let Some(Ok(Some(message))) = self.sign_in.restoring.take().map(Promise::try_take) {
-                self.sign_in.error = Some(message);
-            }
+            self.sign_in.error = Some(message);
         }
         let Some(promise) = &self.sign_in.pending else {
             return;
@@ -271,8 +272,7 @@ impl App {
     }
 
     fn submit_answer(&mut self, answer: ChallengeAnswer) {
-        let (ConnSlot::Ready(conn), Some(challenge)) = (&self.conn, &self.sign_in.challenge)
-        else {
+        let (ConnSlot::Ready(conn), Some(challenge)) = (&self.conn, &self.sign_in.challenge) else {
             return;
         };
         let client = conn.client.clone();
@@ -394,8 +394,8 @@ impl App {
                                 .button(lang.pick("Fill in the demo account", "デモアカウントを入力"))
                                 .clicked()
                         {
-                            self.sign_in.username = local::idp::DEMO_USERNAME.to_owned();
-                            self.sign_in.password = local::idp::DEMO_PASSWORD.to_owned();
+                            local::idp::DEMO_USERNAME.clone_into(&mut self.sign_in.username);
+                            local::idp::DEMO_PASSWORD.clone_into(&mut self.sign_in.password);
                         }
                     });
                 }
@@ -457,7 +457,8 @@ impl App {
         let clicked = ui
             .add_enabled(
                 ready,
-                egui::Button::new(lang.pick("Sign in", "サインイン")).min_size([120.0, 28.0].into()),
+                egui::Button::new(lang.pick("Sign in", "サインイン"))
+                    .min_size([120.0, 28.0].into()),
             )
             .clicked();
         if let Some((reason, until)) = &self.sign_in.locked {
@@ -469,7 +470,8 @@ impl App {
                     Lang::Ja => format!("{reason} {seconds} 秒後にもう一度お試しください。"),
                 },
             );
-            ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
         }
         if clicked || (entered && ready) {
             self.submit_credentials();
@@ -528,7 +530,11 @@ impl App {
                 let ready = !busy
                     && matches
                     && !self.sign_in.new_password.is_empty()
-                    && self.sign_in.attributes.values().all(|v| !v.trim().is_empty());
+                    && self
+                        .sign_in
+                        .attributes
+                        .values()
+                        .all(|v| !v.trim().is_empty());
                 let entered = confirm.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if ui
                     .add_enabled(
@@ -557,9 +563,14 @@ impl App {
                     ChallengeKind::SoftwareTokenMfa { device_name } => match lang {
                         Lang::En => format!(
                             "Enter the 6-digit code from your authenticator app{}.",
-                            device_name.as_ref().map(|d| format!(" ({d})")).unwrap_or_default()
+                            device_name
+                                .as_ref()
+                                .map(|d| format!(" ({d})"))
+                                .unwrap_or_default()
                         ),
-                        Lang::Ja => "認証アプリに表示されている 6 桁のコードを入力してください。".to_owned(),
+                        Lang::Ja => {
+                            "認証アプリに表示されている 6 桁のコードを入力してください。".to_owned()
+                        }
                     },
                     ChallengeKind::SmsMfa { destination } => match lang {
                         Lang::En => format!(
@@ -605,7 +616,8 @@ impl App {
                         .collect();
                     self.sign_in.code = digits;
                 }
-                let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let entered =
+                    response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 let ready = !busy && self.sign_in.code.len() >= 6;
                 if ui
                     .add_enabled(ready, egui::Button::new(lang.pick("Verify", "確認")))

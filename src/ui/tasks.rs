@@ -133,7 +133,9 @@ impl<T: Clone + Send + Sync + 'static> Writer<T> {
                     .await
                     .map_err(|e| e.to_string())
                     .and_then(|r| r);
-                *report.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = result.err();
+                *report
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = result.err();
                 // The count went up when the value was set; it goes down once written.
                 busy.send_modify(|n| *n = n.saturating_sub(1));
                 ctx.request_repaint();

@@ -1,0 +1,469 @@
+//! The desktop app driven through its accessibility tree (`egui_kittest`), headless,
+//! against real servers on 127.0.0.1: the embedded local stack the app starts itself,
+//! and moto for the challenge steps. Widgets are found by their accessible labels.
+//!
+//! No sleeps: after each action the test steps frames and, while the app has work in
+//! flight, blocks on the app's own "idle" signal.
+
+mod support;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use egui::Key;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use receipt_desk::config::{Config, Profile};
+use receipt_desk::i18n::Lang;
+use receipt_desk::jobs::{JobFile, Phase};
+use receipt_desk::secrets::{MemoryStore, SecretStore};
+use receipt_desk::session::SessionState;
+use receipt_desk::totp;
+use receipt_desk::ui::{App, AppOptions, FixedDialogs, Screen, Secrets};
+use support::{PASSWORD, Peer, TEMPORARY_PASSWORD, cast, now_seconds};
+
+const DEMO_PASSWORD: &str = "Receipts-r6!";
+
+struct Fixture {
+    runtime: tokio::runtime::Runtime,
+    dir: tempfile::TempDir,
+    store: Arc<MemoryStore>,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        Self {
+            runtime,
+            dir: tempfile::tempdir().expect("tempdir"),
+            store: Arc::new(MemoryStore::default()),
+        }
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn options(&self, lang: Lang) -> AppOptions {
+        AppOptions {
+            config_path: self.config_path(),
+            data_dir: self.data_dir(),
+            lang: Some(lang),
+            theme: None,
+            profile: None,
+            secrets: Secrets::Store(Arc::clone(&self.store) as Arc<dyn SecretStore>),
+            dialogs: Arc::new(FixedDialogs {
+                open: Some(self.dir.path().join("import.toml")),
+                save: Some(self.dir.path().join("export.toml")),
+            }),
+            runtime: self.runtime.handle().clone(),
+        }
+    }
+
+    fn app(&self, lang: Lang) -> Harness<'static, App> {
+        let options = self.options(lang);
+        let mut harness = Harness::builder()
+            .with_size([1040.0, 720.0])
+            .build_eframe(move |cc| App::new(&cc.egui_ctx, options));
+        self.settle(&mut harness);
+        harness
+    }
+
+    /// Steps frames until the app has nothing in flight and a frame started nothing new.
+    fn settle(&self, harness: &mut Harness<'static, App>) {
+        for _ in 0..500 {
+            harness.step();
+            if harness.state().in_flight() == 0 {
+                harness.step();
+                if harness.state().in_flight() == 0 {
+                    return;
+                }
+            }
+            self.runtime.block_on(harness.state().idle());
+        }
+        panic!("the app never became idle");
+    }
+
+    /// A config with one profile pointing at a peer's pool (no API).
+    fn write_peer_profile(&self, peer: &Peer) {
+        let mut config = Config::default();
+        config.profiles.insert(
+            "peer".to_owned(),
+            Profile {
+                client_id: peer.pool.client_id.clone(),
+                cognito_endpoint: Some(peer.pool.moto_url.to_string()),
+                ..Profile::default()
+            },
+        );
+        config.default_profile = Some("peer".to_owned());
+        config.save(&self.config_path()).expect("config");
+    }
+}
+
+fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.step();
+    // Select what is there, so typing replaces it.
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::A]);
+    harness.step();
+    harness.get_by_label(label).type_text(text);
+    // One frame takes the text in, the next shows what follows from it.
+    harness.step();
+    harness.step();
+}
+
+fn click_button(harness: &mut Harness<'static, App>, label: &str) {
+    harness.get_by_role_and_label(Role::Button, label).click();
+    harness.step();
+    harness.step();
+}
+
+fn button_enabled(harness: &Harness<'static, App>, label: &str) -> bool {
+    !harness
+        .get_by_role_and_label(Role::Button, label)
+        .accesskit_node()
+        .is_disabled()
+}
+
+fn sign_in_demo(fixture: &Fixture, harness: &mut Harness<'static, App>, password: &str) {
+    type_into(harness, "Password", password);
+    click_button(harness, "Sign in");
+    fixture.settle(harness);
+}
+
+#[test]
+fn first_start_signs_in_to_the_local_demo_and_converts_its_receipts() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+
+    // A "Local demo" profile pointing at the embedded stack, saved; its credentials shown.
+    let saved = Config::load(&fixture.config_path()).expect("config written");
+    let demo = saved.profiles.get("Local demo").expect("demo profile");
+    assert!(demo.local_stack);
+    assert!(app.state().local_stack().is_some(), "the stack runs");
+    app.get_by_label_contains("Password: Receipts-r6!");
+    assert_eq!(
+        app.get_by_label("Username").value().as_deref(),
+        Some("demo")
+    );
+
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    assert!(app.state().is_signed_in());
+    assert_eq!(app.state().screen(), Screen::Convert);
+    app.get_by_label_contains("Signed in as demo");
+
+    // The form starts with the demo bucket and the seed's prefixes.
+    assert_eq!(app.get_by_label("Bucket").value().as_deref(), Some("demo"));
+    assert!(button_enabled(&app, "Start"));
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+
+    assert_eq!(app.state().screen(), Screen::Jobs);
+    let job = &app.state().jobs()[0];
+    assert_eq!(job.phase, Phase::Partial, "{job:?}");
+    assert_eq!(job.converted_count(), receipt_desk::local::demo::PAGES);
+    let failed = &job.result.as_ref().expect("result").failed;
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].source_key.ends_with("broken-upload.pdf"));
+    assert_eq!(job.diagnostics.as_ref().map(|d| d.status), Some(200));
+    app.get_by_label_contains("broken-upload.pdf");
+    app.get_by_label_contains("Partly failed — ");
+
+    // The job list is on disk (written atomically by the app) and survives a restart.
+    let (file, problem) = JobFile::load(&JobFile::path(&fixture.data_dir()));
+    assert_eq!(problem, None);
+    assert_eq!(file.jobs.len(), 1);
+    assert_eq!(file.recent.bucket, ["demo"]);
+    drop(app);
+    let again = fixture.app(Lang::En);
+    assert_eq!(again.state().jobs().len(), 1);
+    assert_eq!(again.state().jobs()[0].phase, Phase::Partial);
+}
+
+#[test]
+fn a_wrong_password_shows_the_sentence_and_keeps_the_form() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, "not-the-password");
+    assert!(!app.state().is_signed_in());
+    app.get_by_label_contains("The username or password is incorrect");
+    // Nothing typed is lost: the username stays, and the button is there to try again.
+    assert_eq!(
+        app.get_by_label("Username").value().as_deref(),
+        Some("demo")
+    );
+    assert!(button_enabled(&app, "Sign in"));
+    // The password is in no file the app wrote.
+    for path in [fixture.config_path(), JobFile::path(&fixture.data_dir())] {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(!text.contains("not-the-password"), "{}", path.display());
+    }
+}
+
+#[test]
+fn japanese_locale_shows_japanese_strings_and_errors() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::Ja);
+    app.get_by_label("ユーザー名");
+    app.get_by_label_contains("ローカルデモ");
+    type_into(&mut app, "パスワード", "wrong-password");
+    click_button(&mut app, "サインイン");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("ユーザー名またはパスワードが正しくありません");
+    type_into(&mut app, "パスワード", DEMO_PASSWORD);
+    click_button(&mut app, "サインイン");
+    fixture.settle(&mut app);
+    assert!(app.state().is_signed_in());
+    app.get_by_label("バケット");
+    app.get_by_role_and_label(Role::Button, "開始");
+    app.get_by_label_contains("サインイン中");
+}
+
+#[test]
+fn an_invalid_bucket_blocks_start_with_the_reason() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    type_into(&mut app, "Bucket", "Receipts_2024");
+    assert!(!button_enabled(&app, "Start"));
+    app.get_by_label_contains("is not allowed: use lowercase letters");
+    // Ctrl+Enter does not start it either.
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Enter]);
+    fixture.settle(&mut app);
+    assert!(app.state().jobs().is_empty());
+
+    type_into(&mut app, "Bucket", "demo");
+    type_into(&mut app, "Upload prefix", "api/receipts/r6/pdf");
+    assert!(!button_enabled(&app, "Start"));
+    app.get_by_label_contains("must differ");
+    type_into(&mut app, "Upload prefix", "api/receipts/r6/jpeg");
+    assert!(button_enabled(&app, "Start"), "a missing / is only a hint");
+    click_button(&mut app, "Add the trailing \"/\"");
+    assert_eq!(
+        app.get_by_label("Upload prefix").value().as_deref(),
+        Some("api/receipts/r6/jpeg/")
+    );
+    // Ctrl+Enter starts it.
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Enter]);
+    fixture.settle(&mut app);
+    assert_eq!(app.state().jobs().len(), 1);
+}
+
+#[test]
+fn a_401_in_the_middle_of_a_session_recovers_by_refreshing() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    // The server's clock moves past the tokens' expiry; the app's does not know.
+    app.state()
+        .local_stack()
+        .expect("stack")
+        .clock
+        .advance(2 * 3600);
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+    let job = &app.state().jobs()[0];
+    assert_eq!(job.phase, Phase::Partial, "{job:?}");
+    let conn = app.state().connection().expect("connection");
+    assert!(conn.api.as_ref().expect("api").unauthorized_count() >= 1);
+    assert!(conn.session.refresh_count() >= 1);
+    assert!(app.state().is_signed_in());
+}
+
+#[test]
+fn remember_me_keeps_the_refresh_token_in_the_store_and_signs_in_on_restart() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    app.get_by_label("Remember me (kept in the system keyring)")
+        .click();
+    app.step();
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    assert!(app.state().is_signed_in());
+    let account = receipt_desk::secrets::session_account("Local demo", "demo");
+    let stored = fixture
+        .store
+        .get(&account)
+        .expect("store")
+        .expect("remembered");
+    assert!(!stored.is_empty());
+    let config = std::fs::read_to_string(fixture.config_path()).expect("config");
+    assert!(
+        !config.contains("refresh"),
+        "no token in the config: {config}"
+    );
+    drop(app);
+
+    // A new start (a new stack on the same data folder, which keeps its keys): the
+    // remembered sign-in is restored without a password.
+    let mut again = fixture.app(Lang::En);
+    assert!(
+        again.state().is_signed_in(),
+        "{:?}",
+        again.state().session_state()
+    );
+    assert_eq!(again.state().screen(), Screen::Convert);
+
+    // Signing out forgets it.
+    click_button(&mut again, "Sign out");
+    fixture.settle(&mut again);
+    assert!(!again.state().is_signed_in());
+    assert_eq!(fixture.store.get(&account).expect("store"), None);
+}
+
+#[test]
+fn a_remembered_sign_in_the_server_refuses_is_deleted_with_a_sentence() {
+    let fixture = Fixture::new();
+    drop(fixture.app(Lang::En));
+    let account = receipt_desk::secrets::session_account("Local demo", "demo");
+    let stale = receipt_desk::secrets::RememberedSignIn {
+        refresh: receipt_desk::credentials::RefreshToken::new("not-a-refresh-token"),
+        username: "demo".to_owned(),
+    };
+    fixture
+        .store
+        .set(&account, &stale.to_bytes())
+        .expect("store");
+    let app = fixture.app(Lang::En);
+    assert!(!app.state().is_signed_in());
+    app.get_by_label_contains("The remembered sign-in could not be used");
+    assert_eq!(fixture.store.get(&account).expect("store"), None);
+}
+
+fn challenge_flows(peer: &Peer, fixture: &Fixture) {
+    fixture.write_peer_profile(peer);
+
+    // NEW_PASSWORD_REQUIRED: the step, the policy, a confirm field that must match.
+    let mut app = fixture.app(Lang::En);
+    type_into(&mut app, "Username", cast::BOB);
+    type_into(&mut app, "Password", TEMPORARY_PASSWORD);
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("choose a new password");
+    app.get_by_label_contains("At least 8 characters");
+    type_into(&mut app, "New password", PASSWORD);
+    type_into(&mut app, "Confirm new password", "Something-Else1!");
+    assert!(!button_enabled(&app, "Set new password"));
+    app.get_by_label_contains("do not match");
+    type_into(&mut app, "Confirm new password", PASSWORD);
+    click_button(&mut app, "Set new password");
+    fixture.settle(&mut app);
+    assert!(
+        app.state().is_signed_in(),
+        "{}: {:?}",
+        peer.name(),
+        app.state().session_state()
+    );
+    drop(app);
+
+    // SOFTWARE_TOKEN_MFA: a code pasted with a space in it.
+    let mut app = fixture.app(Lang::En);
+    type_into(&mut app, "Username", cast::TINA);
+    type_into(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("authenticator app");
+    let secret = totp::base32_decode(cast::TOTP_SECRET).expect("base32");
+    let code = totp::code(&secret, now_seconds(), 6);
+    type_into(&mut app, "Code", &format!("{} {}", &code[..3], &code[3..]));
+    assert_eq!(
+        app.get_by_label("Code").value().as_deref(),
+        Some(code.as_str())
+    );
+    click_button(&mut app, "Verify");
+    fixture.settle(&mut app);
+    match app.state().session_state() {
+        SessionState::SignedIn { username, .. } => assert_eq!(username, cast::TINA),
+        other @ SessionState::SignedOut { .. } => panic!("{}: {other:?}", peer.name()),
+    }
+}
+
+#[test]
+fn challenge_steps_against_the_local_stack() {
+    let fixture = Fixture::new();
+    let peer = fixture.runtime.block_on(Peer::local());
+    challenge_flows(&peer, &fixture);
+}
+
+#[test]
+fn challenge_steps_against_moto() {
+    let fixture = Fixture::new();
+    let peer = fixture.runtime.block_on(Peer::moto());
+    challenge_flows(&peer, &fixture);
+}
+
+#[test]
+fn settings_validate_as_typed_and_export_and_import_profiles() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    click_button(&mut app, "Settings");
+    click_button(&mut app, "New profile");
+    type_into(&mut app, "Profile name", "aws");
+    type_into(&mut app, "App client id", "not a client id!");
+    type_into(&mut app, "API URL (with stage)", "http://example.com/Prod");
+    app.get_by_label_contains("must use https");
+    app.get_by_label_contains("An app client id is letters and digits");
+    assert!(!button_enabled(&app, "Save profile"));
+    type_into(&mut app, "App client id", "1example23456789abcdefghij");
+    type_into(
+        &mut app,
+        "API URL (with stage)",
+        "https://abc123.execute-api.ap-northeast-1.amazonaws.com/Prod",
+    );
+    type_into(&mut app, "Default bucket", "shitadan");
+    assert!(button_enabled(&app, "Save profile"));
+    click_button(&mut app, "Save profile");
+    fixture.settle(&mut app);
+    let saved = Config::load(&fixture.config_path()).expect("config");
+    let aws = saved.profiles.get("aws").expect("saved");
+    assert_eq!(aws.region.as_deref(), Some("ap-northeast-1"));
+    assert_eq!(aws.bucket.as_deref(), Some("shitadan"));
+
+    click_button(&mut app, "Export…");
+    fixture.settle(&mut app);
+    let exported = std::fs::read_to_string(fixture.dir.path().join("export.toml")).expect("export");
+    assert!(exported.contains("1example23456789abcdefghij"));
+
+    std::fs::write(fixture.dir.path().join("import.toml"), exported).expect("import file");
+    click_button(&mut app, "Import…");
+    fixture.settle(&mut app);
+    let saved = Config::load(&fixture.config_path()).expect("config");
+    assert!(
+        saved.profiles.contains_key("aws (2)"),
+        "{:?}",
+        saved.profiles.keys()
+    );
+    app.get_by_label_contains("Imported: aws (2)");
+
+    // Switching language in settings changes every string at once.
+    app.get_by_label("日本語").click();
+    app.step();
+    fixture.settle(&mut app);
+    app.get_by_role_and_label(Role::Button, "プロファイルを保存");
+    assert_eq!(app.state().lang(), Lang::Ja);
+}
+
+/// The screens fit the minimum window size (nothing is cut off) in both languages.
+#[test]
+fn the_minimum_window_fits_the_sign_in_and_convert_screens() {
+    for lang in [Lang::En, Lang::Ja] {
+        let fixture = Fixture::new();
+        let options = fixture.options(lang);
+        let mut app = Harness::builder()
+            .with_size([receipt_desk::ui::MIN_WIDTH, receipt_desk::ui::MIN_HEIGHT])
+            .build_eframe(move |cc| App::new(&cc.egui_ctx, options));
+        fixture.settle(&mut app);
+        let password = app.get_by_label(lang.pick("Password", "パスワード"));
+        let bounds = password.rect();
+        assert!(bounds.max.x <= receipt_desk::ui::MIN_WIDTH, "{bounds:?}");
+        assert!(bounds.max.y <= receipt_desk::ui::MIN_HEIGHT, "{bounds:?}");
+    }
+}
