@@ -315,7 +315,7 @@ impl App {
                     Lang::En => format!("{} JPEG pages", result.converted.len()),
                     Lang::Ja => format!("JPEG {} ページ", result.converted.len()),
                 })
-                .default_open(false)
+                .default_open(true)
                 .show(ui, |ui| {
                     for page in &result.converted {
                         ui.label(&page.key);

@@ -462,7 +462,8 @@ impl App {
                 (_, Some(e)) => StackSlot::Failed(e),
                 (other, None) => other,
             };
-            if matches!(self.stack, StackSlot::Running(_)) {
+            if let StackSlot::Running(stack) = &self.stack {
+                tracing::info!(url = %stack.url, "local demo stack running");
                 self.connect();
             }
         }
@@ -715,19 +716,43 @@ impl App {
         }
     }
 
+    /// Ctrl+1…4 switch screens (keyboard-only use; shown in the tabs' tooltips).
+    fn screen_shortcuts(&mut self, ctx: &egui::Context) {
+        let keys = [
+            (egui::Key::Num1, Screen::SignIn),
+            (egui::Key::Num2, Screen::Convert),
+            (egui::Key::Num3, Screen::Jobs),
+            (egui::Key::Num4, Screen::Settings),
+        ];
+        for (key, screen) in keys {
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, key)) {
+                self.screen = match screen {
+                    Screen::SignIn | Screen::Convert if self.is_signed_in() => Screen::Convert,
+                    Screen::SignIn | Screen::Convert => Screen::SignIn,
+                    other => other,
+                };
+            }
+        }
+    }
+
     fn nav_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             ui.heading("Receipt Desk");
             ui.separator();
             let signed_in = self.is_signed_in();
             let tabs = [
-                (Screen::SignIn, self.t("Account", "アカウント"), !signed_in),
-                (Screen::Convert, self.t("Convert", "変換"), signed_in),
-                (Screen::Jobs, self.t("Jobs", "ジョブ"), true),
-                (Screen::Settings, self.t("Settings", "設定"), true),
+                (Screen::SignIn, self.t("Account", "アカウント"), !signed_in, "Ctrl+1"),
+                (Screen::Convert, self.t("Convert", "変換"), signed_in, "Ctrl+2"),
+                (Screen::Jobs, self.t("Jobs", "ジョブ"), true, "Ctrl+3"),
+                (Screen::Settings, self.t("Settings", "設定"), true, "Ctrl+4"),
             ];
-            for (screen, label, shown) in tabs {
-                if shown && ui.selectable_label(self.screen == screen, label).clicked() {
+            for (screen, label, shown, shortcut) in tabs {
+                if shown
+                    && ui
+                        .selectable_label(self.screen == screen, label)
+                        .on_hover_text(shortcut)
+                        .clicked()
+                {
                     self.screen = screen;
                 }
             }
@@ -759,6 +784,7 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll();
         let ctx = ui.ctx().clone();
+        self.screen_shortcuts(&ctx);
         self.update_title(&ctx);
         egui::Panel::top("nav").show(ui, |ui| self.nav_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));

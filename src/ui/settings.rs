@@ -350,7 +350,13 @@ impl App {
 
     fn preferences(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
-        let mut language = self.config.ui.language;
+        // What is in effect: a `--lang`/`--theme` given at start shows as chosen.
+        let shown_language = match self.lang_override {
+            Some(Lang::En) => LanguagePref::En,
+            Some(Lang::Ja) => LanguagePref::Ja,
+            None => self.config.ui.language,
+        };
+        let mut language = shown_language;
         ui.horizontal(|ui| {
             ui.label(lang.pick("Language", "言語"));
             ui.radio_value(
@@ -361,10 +367,11 @@ impl App {
             ui.radio_value(&mut language, LanguagePref::En, "English");
             ui.radio_value(&mut language, LanguagePref::Ja, "日本語");
         });
-        if language != self.config.ui.language {
+        if language != shown_language {
             self.set_language(language);
         }
-        let mut theme = self.config.ui.theme;
+        let shown_theme = self.theme_override.unwrap_or(self.config.ui.theme);
+        let mut theme = shown_theme;
         ui.horizontal(|ui| {
             ui.label(lang.pick("Theme", "テーマ"));
             ui.radio_value(
@@ -375,7 +382,7 @@ impl App {
             ui.radio_value(&mut theme, ThemePref::Light, lang.pick("Light", "ライト"));
             ui.radio_value(&mut theme, ThemePref::Dark, lang.pick("Dark", "ダーク"));
         });
-        if theme != self.config.ui.theme {
+        if theme != shown_theme {
             self.config.ui.theme = theme;
             self.theme_override = None;
             self.save_config();

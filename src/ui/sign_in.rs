@@ -43,6 +43,8 @@ pub struct SignInState {
     attributes: BTreeMap<String, String>,
     code: String,
     mfa_choice: String,
+    /// The password field took the focus once (the username was filled in already).
+    focused: bool,
 }
 
 impl SignInState {
@@ -437,6 +439,16 @@ impl App {
             &mut self.sign_in.password,
             !self.sign_in.show_password,
         );
+        // With the username filled in, typing starts in the password field (once the
+        // window itself has the keyboard).
+        if !self.sign_in.focused && !self.sign_in.username.is_empty() && ui.input(|i| i.focused) {
+            if password.has_focus() {
+                self.sign_in.focused = true;
+            } else {
+                password.request_focus();
+                ui.ctx().request_repaint();
+            }
+        }
         let entered = password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.checkbox(
             &mut self.sign_in.show_password,
