@@ -210,6 +210,25 @@ fn a_wrong_password_shows_the_sentence_and_keeps_the_form() {
 }
 
 #[test]
+fn too_many_attempts_disable_the_button_with_the_reason() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    // The local pool locks a user out after five failed sign-ins, as Cognito does.
+    for _ in 0..6 {
+        sign_in_demo(&fixture, &mut app, "still-wrong");
+        if app.query_by_label_contains("Try again in").is_some() {
+            break;
+        }
+    }
+    app.get_by_label_contains("Try again in");
+    assert!(!button_enabled(&app, "Sign in"));
+    // Changing the username lifts the block (another user is not locked out).
+    type_into(&mut app, "Username", "someone-else");
+    type_into(&mut app, "Password", "whatever");
+    assert!(button_enabled(&app, "Sign in"));
+}
+
+#[test]
 fn japanese_locale_shows_japanese_strings_and_errors() {
     let fixture = Fixture::new();
     let mut app = fixture.app(Lang::Ja);
@@ -461,9 +480,21 @@ fn the_minimum_window_fits_the_sign_in_and_convert_screens() {
             .with_size([receipt_desk::ui::MIN_WIDTH, receipt_desk::ui::MIN_HEIGHT])
             .build_eframe(move |cc| App::new(&cc.egui_ctx, options));
         fixture.settle(&mut app);
-        let password = app.get_by_label(lang.pick("Password", "パスワード"));
-        let bounds = password.rect();
-        assert!(bounds.max.x <= receipt_desk::ui::MIN_WIDTH, "{bounds:?}");
-        assert!(bounds.max.y <= receipt_desk::ui::MIN_HEIGHT, "{bounds:?}");
+        let fits = |rect: egui::Rect| {
+            rect.max.x <= receipt_desk::ui::MIN_WIDTH && rect.max.y <= receipt_desk::ui::MIN_HEIGHT
+        };
+        let sign_in = lang.pick("Sign in", "サインイン");
+        assert!(fits(
+            app.get_by_role_and_label(Role::Button, sign_in).rect()
+        ));
+        type_into(&mut app, lang.pick("Password", "パスワード"), DEMO_PASSWORD);
+        click_button(&mut app, sign_in);
+        fixture.settle(&mut app);
+        assert!(app.state().is_signed_in());
+        let start = app.get_by_role_and_label(Role::Button, lang.pick("Start", "開始"));
+        assert!(fits(start.rect()), "{:?}", start.rect());
+        let sign_out =
+            app.get_by_role_and_label(Role::Button, lang.pick("Sign out", "サインアウト"));
+        assert!(fits(sign_out.rect()), "{:?}", sign_out.rect());
     }
 }

@@ -741,8 +741,18 @@ impl App {
             ui.separator();
             let signed_in = self.is_signed_in();
             let tabs = [
-                (Screen::SignIn, self.t("Account", "アカウント"), !signed_in, "Ctrl+1"),
-                (Screen::Convert, self.t("Convert", "変換"), signed_in, "Ctrl+2"),
+                (
+                    Screen::SignIn,
+                    self.t("Account", "アカウント"),
+                    !signed_in,
+                    "Ctrl+1",
+                ),
+                (
+                    Screen::Convert,
+                    self.t("Convert", "変換"),
+                    signed_in,
+                    "Ctrl+2",
+                ),
                 (Screen::Jobs, self.t("Jobs", "ジョブ"), true, "Ctrl+3"),
                 (Screen::Settings, self.t("Settings", "設定"), true, "Ctrl+4"),
             ];
