@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod local;
 pub mod secrets;
 pub mod session;
+pub mod thumbs;
 pub mod totp;
 pub mod ui;
 pub mod validate;
