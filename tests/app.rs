@@ -60,10 +60,12 @@ impl Fixture {
             lang: Some(lang),
             theme: None,
             profile: None,
+            cache_dir: Some(self.dir.path().join("cache")),
             secrets: Secrets::Store(Arc::clone(&self.store) as Arc<dyn SecretStore>),
             dialogs: Arc::new(FixedDialogs {
                 open: Some(self.dir.path().join("import.toml")),
                 save: Some(self.dir.path().join("export.toml")),
+                folder: Some(self.dir.path().join("saved")),
             }),
             runtime: self.runtime.handle().clone(),
         }

@@ -182,13 +182,15 @@ impl App {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs(1));
         }
-        egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| self.job_detail(ui, &job, now));
-        });
+        egui::CentralPanel::default().show(ui, |ui| self.job_detail(ui, &job, now));
     }
 
     fn job_detail(&mut self, ui: &mut egui::Ui, job: &JobRecord, now: i64) {
         let lang = self.lang;
+        if self.gallery.viewer.is_some() {
+            self.gallery(ui, job);
+            return;
+        }
         ui.heading(format!("{} — {}", phase_label(job.phase, lang), job.id));
         if job.phase == Phase::Running {
             ui.horizontal(|ui| {
@@ -197,6 +199,18 @@ impl App {
             });
         }
         let d = job.diagnostics.clone().unwrap_or_default();
+        let has_pages = job.converted_count() > 0;
+        egui::CollapsingHeader::new(lang.pick("Details", "詳細"))
+            .id_salt(("job-details", &job.id, job.phase == Phase::Running))
+            .default_open(!has_pages || job.failure.is_some())
+            .show(ui, |ui| self.job_facts(ui, job, &d, now));
+        self.job_outcome(ui, job);
+        ui.separator();
+        self.gallery(ui, job);
+    }
+
+    fn job_facts(&mut self, ui: &mut egui::Ui, job: &JobRecord, d: &crate::api::Diagnostics, now: i64) {
+        let lang = self.lang;
         egui::Grid::new("job-facts")
             .num_columns(3)
             .spacing([12.0, 4.0])
@@ -278,6 +292,10 @@ impl App {
                 ),
             });
         }
+    }
+
+    fn job_outcome(&mut self, ui: &mut egui::Ui, job: &JobRecord) {
+        let lang = self.lang;
         if job.phase == Phase::Interrupted {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
@@ -306,21 +324,14 @@ impl App {
             if !result.failed.is_empty() {
                 ui.add_space(6.0);
                 ui.strong(lang.pick("Failed files", "失敗したファイル"));
-                for failed in &result.failed {
-                    ui.label(format!("{} — {}", failed.source_key, failed.error));
-                }
-            }
-            if !result.converted.is_empty() {
-                egui::CollapsingHeader::new(match lang {
-                    Lang::En => format!("{} JPEG pages", result.converted.len()),
-                    Lang::Ja => format!("JPEG {} ページ", result.converted.len()),
-                })
-                .default_open(true)
-                .show(ui, |ui| {
-                    for page in &result.converted {
-                        ui.label(&page.key);
-                    }
-                });
+                egui::ScrollArea::vertical()
+                    .id_salt("failed-files")
+                    .max_height(120.0)
+                    .show(ui, |ui| {
+                        for failed in &result.failed {
+                            ui.label(format!("{} — {}", failed.source_key, failed.error));
+                        }
+                    });
             }
             if result.converted.is_empty() && result.failed.is_empty() {
                 ui.label(lang.pick(

@@ -7,11 +7,13 @@
 pub mod convert;
 pub mod dialogs;
 pub mod fonts;
+pub mod gallery;
 pub mod jobs;
 pub mod settings;
 pub mod sign_in;
 pub mod status;
 pub mod tasks;
+pub mod viewer;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -30,6 +32,7 @@ use crate::jobs::{self as job_model, Finished, JobFile, JobRecord, Live};
 use crate::local::{self, RunningStack, StackOptions};
 use crate::secrets::{self, KeyringStore, RememberedSignIn, SecretError, SecretStore};
 use crate::session::{Session, SessionState};
+use crate::thumbs::{DiskCache, Thumbnailer};
 
 pub use dialogs::{Dialogs, FixedDialogs, NativeDialogs};
 use tasks::{Tasks, Writer};
@@ -87,6 +90,8 @@ pub struct AppOptions {
     pub theme: Option<ThemePref>,
     /// Opens this profile instead of the config's default.
     pub profile: Option<String>,
+    /// The thumbnail cache (default: the platform cache dir).
+    pub cache_dir: Option<PathBuf>,
     pub secrets: Secrets,
     pub dialogs: Arc<dyn Dialogs>,
     pub runtime: tokio::runtime::Handle,
@@ -105,6 +110,7 @@ impl AppOptions {
             lang: None,
             theme: None,
             profile: None,
+            cache_dir: None,
             secrets: Secrets::Keyring,
             dialogs: Arc::new(NativeDialogs),
             runtime,
@@ -212,6 +218,8 @@ pub struct App {
     settings: settings::SettingsState,
     convert: convert::ConvertState,
     jobs_view: jobs::JobsViewState,
+    thumbnailer: Arc<Thumbnailer>,
+    gallery: gallery::GalleryState,
 }
 
 impl App {
@@ -277,6 +285,13 @@ impl App {
             settings: settings::SettingsState::default(),
             convert: convert::ConvertState::default(),
             jobs_view: jobs::JobsViewState::default(),
+            thumbnailer: Thumbnailer::new(
+                options
+                    .cache_dir
+                    .map(DiskCache::new)
+                    .or_else(DiskCache::platform),
+            ),
+            gallery: gallery::GalleryState::default(),
         };
         if first_start {
             app.save_config();
@@ -340,6 +355,15 @@ impl App {
     /// Resolves when no work is in flight.
     pub fn idle(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
         self.tasks.idle()
+    }
+
+    /// The gallery of the selected job (thumbnails, viewer, saves).
+    pub fn gallery_state(&self) -> &gallery::GalleryState {
+        &self.gallery
+    }
+
+    pub fn thumbnailer(&self) -> &Thumbnailer {
+        &self.thumbnailer
     }
 
     pub fn banner(&self) -> Option<&str> {
@@ -488,6 +512,8 @@ impl App {
         self.poll_jobs();
         self.poll_sign_in();
         self.poll_settings();
+        let ctx = self.tasks.ctx().clone();
+        self.poll_gallery(&ctx);
     }
 
     /// Follows the session: signed in → start refreshing, go to the form; signed out with

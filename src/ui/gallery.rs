@@ -1,0 +1,660 @@
+//! The gallery of a job's JPEG pages: a virtualised grid (only visible rows are laid out
+//! and only their thumbnails requested), a size slider, a name filter, placeholders while
+//! loading, a marked tile for a failed download or a damaged image, and Save all.
+//!
+//! Thumbnails come from `thumbs::Thumbnailer` (disk cache, bounded downloads and decodes)
+//! and become textures here, a few per frame, in a memory LRU bounded in bytes.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use poll_promise::Promise;
+
+use super::App;
+use crate::api::ConvertResult;
+use crate::i18n::Lang;
+use crate::jobs::JobRecord;
+use crate::thumbs::{self, FetchError, Item, Pixels, Source};
+
+/// Textures uploaded per frame at most, so no frame stalls.
+const UPLOADS_PER_FRAME: usize = 4;
+/// Thumbnail requests in flight at most (downloads are bounded again inside).
+const MAX_REQUESTS: usize = 32;
+/// Room under a thumbnail for its file name and page.
+const CAPTION_HEIGHT: f32 = 32.0;
+/// The memory budget of thumbnail textures.
+pub const TEXTURE_BUDGET: usize = 128 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tile {
+    Loading,
+    Ready,
+    Failed(String),
+    Expired,
+}
+
+/// Textures by key, least recently drawn dropped first when over the budget.
+pub struct TextureLru {
+    entries: HashMap<String, (egui::TextureHandle, usize, u64)>,
+    total: usize,
+    budget: usize,
+}
+
+impl TextureLru {
+    pub fn new(budget: usize) -> Self {
+        Self {
+            entries: HashMap::new(),
+            total: 0,
+            budget,
+        }
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.total
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn get(&mut self, key: &str, frame: u64) -> Option<egui::TextureHandle> {
+        self.entries.get_mut(key).map(|(texture, _, used)| {
+            *used = frame;
+            texture.clone()
+        })
+    }
+
+    /// Inserts and returns the keys evicted to stay within the budget.
+    fn insert(&mut self, key: String, texture: egui::TextureHandle, bytes: usize, frame: u64) -> Vec<String> {
+        if let Some((_, old, _)) = self.entries.insert(key, (texture, bytes, frame)) {
+            self.total -= old;
+        }
+        self.total += bytes;
+        let mut evicted = Vec::new();
+        while self.total > self.budget && self.entries.len() > 1 {
+            let Some(oldest) = self
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, _, used))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((_, bytes, _)) = self.entries.remove(&oldest) {
+                self.total -= bytes;
+            }
+            evicted.push(oldest);
+        }
+        evicted
+    }
+}
+
+/// Save all: progress, cancel, and what happened.
+pub struct SaveAll {
+    pub total: usize,
+    pub done: Arc<AtomicUsize>,
+    pub cancel: Arc<AtomicBool>,
+    pub promise: Promise<SaveReport>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveReport {
+    pub saved: usize,
+    pub skipped: usize,
+    pub failed: Vec<(String, String)>,
+    pub cancelled: bool,
+    pub folder: PathBuf,
+}
+
+/// The folder chosen and the files in it that already exist, awaiting the person's answer.
+pub struct Conflict {
+    folder: PathBuf,
+    existing: Vec<String>,
+}
+
+pub struct GalleryState {
+    job_id: Option<String>,
+    tiles: HashMap<String, Tile>,
+    inflight: Vec<(String, Promise<Result<(Pixels, Source), FetchError>>)>,
+    ready: VecDeque<(String, Pixels)>,
+    pub(super) textures: TextureLru,
+    filter: String,
+    size: f32,
+    frame: u64,
+    pub(super) viewer: Option<super::viewer::Viewer>,
+    save_all: Option<SaveAll>,
+    folder_pick: Option<Promise<Option<(PathBuf, Vec<String>)>>>,
+    conflict: Option<Conflict>,
+    report: Option<SaveReport>,
+    refresh: Option<Promise<Option<ConvertResult>>>,
+    refreshed_for: Option<String>,
+}
+
+impl Default for GalleryState {
+    fn default() -> Self {
+        Self {
+            job_id: None,
+            tiles: HashMap::new(),
+            inflight: Vec::new(),
+            ready: VecDeque::new(),
+            textures: TextureLru::new(TEXTURE_BUDGET),
+            filter: String::new(),
+            size: 160.0,
+            frame: 0,
+            viewer: None,
+            save_all: None,
+            folder_pick: None,
+            conflict: None,
+            report: None,
+            refresh: None,
+            refreshed_for: None,
+        }
+    }
+}
+
+impl GalleryState {
+    /// Thumbnails shown, failed and waiting (tests and the status line).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let ready = self.tiles.values().filter(|t| **t == Tile::Ready).count();
+        let failed = self
+            .tiles
+            .values()
+            .filter(|t| matches!(t, Tile::Failed(_) | Tile::Expired))
+            .count();
+        (ready, failed, self.inflight.len() + self.ready.len())
+    }
+
+    pub fn last_save(&self) -> Option<&SaveReport> {
+        self.report.as_ref()
+    }
+}
+
+/// The job's pages that have a URL, as gallery items.
+pub fn items(job: &JobRecord) -> Vec<(Item, Option<u32>)> {
+    job.result
+        .iter()
+        .flat_map(|r| &r.converted)
+        .filter_map(|page| {
+            page.url.as_ref().map(|url| {
+                (
+                    Item {
+                        key: page.key.clone(),
+                        url: url.clone(),
+                        bytes: page.bytes,
+                    },
+                    page.page,
+                )
+            })
+        })
+        .collect()
+}
+
+impl App {
+    /// Takes in finished thumbnails and uploads a few; called every frame.
+    pub(super) fn poll_gallery(&mut self, ctx: &egui::Context) {
+        let gallery = &mut self.gallery;
+        gallery.frame += 1;
+        let mut still = Vec::with_capacity(gallery.inflight.len());
+        let mut expired = false;
+        for (key, promise) in gallery.inflight.drain(..) {
+            match promise.try_take() {
+                Ok(Ok((pixels, _))) => gallery.ready.push_back((key, pixels)),
+                Ok(Err(FetchError::Expired)) => {
+                    gallery.tiles.insert(key, Tile::Expired);
+                    expired = true;
+                }
+                Ok(Err(e)) => {
+                    gallery.tiles.insert(key, Tile::Failed(e.to_string()));
+                }
+                Err(promise) => still.push((key, promise)),
+            }
+        }
+        gallery.inflight = still;
+        for _ in 0..UPLOADS_PER_FRAME {
+            let Some((key, pixels)) = gallery.ready.pop_front() else {
+                break;
+            };
+            let image = egui::ColorImage::from_rgba_unmultiplied(
+                [pixels.width as usize, pixels.height as usize],
+                &pixels.rgba,
+            );
+            let texture = ctx.load_texture(format!("thumb:{key}"), image, egui::TextureOptions::LINEAR);
+            for gone in gallery
+                .textures
+                .insert(key.clone(), texture, pixels.bytes(), gallery.frame)
+            {
+                gallery.tiles.remove(&gone);
+            }
+            gallery.tiles.insert(key, Tile::Ready);
+        }
+        if !gallery.ready.is_empty() {
+            ctx.request_repaint();
+        }
+        if expired {
+            self.refresh_urls();
+        }
+        self.poll_url_refresh();
+        self.poll_saves();
+        self.poll_viewer(ctx);
+    }
+
+    /// Signed URLs expire: ask the job status for fresh ones (202 jobs have one).
+    fn refresh_urls(&mut self) {
+        let Some(job_id) = self.gallery.job_id.clone() else {
+            return;
+        };
+        if self.gallery.refresh.is_some() || self.gallery.refreshed_for.as_deref() == Some(job_id.as_str()) {
+            return;
+        }
+        let Some(status_url) = self
+            .jobs
+            .jobs
+            .iter()
+            .find(|j| j.id == job_id)
+            .and_then(|j| j.server_job.as_ref())
+            .map(|s| s.status_url.clone())
+        else {
+            return;
+        };
+        let Some(api) = self.connection().and_then(|c| c.api.clone()) else {
+            return;
+        };
+        self.gallery.refreshed_for = Some(job_id);
+        self.gallery.refresh = Some(self.tasks.spawn(async move {
+            match api.job_status(&status_url, false).await {
+                Ok(status) => Some(status.results),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not refresh the result URLs");
+                    None
+                }
+            }
+        }));
+    }
+
+    fn poll_url_refresh(&mut self) {
+        if !self.gallery.refresh.as_ref().is_some_and(|p| p.ready().is_some()) {
+            return;
+        }
+        let Some(Ok(Some(result))) = self.gallery.refresh.take().map(Promise::try_take) else {
+            return;
+        };
+        let Some(job_id) = self.gallery.job_id.clone() else {
+            return;
+        };
+        if let Some(job) = self.jobs.jobs.iter_mut().find(|j| j.id == job_id) {
+            job.result = Some(result);
+            self.gallery.tiles.retain(|_, t| *t != Tile::Expired);
+            self.save_jobs();
+        }
+    }
+
+    /// The gallery for `job`: toolbar, then the grid in the remaining space.
+    pub(super) fn gallery(&mut self, ui: &mut egui::Ui, job: &JobRecord) {
+        let lang = self.lang;
+        if self.gallery.job_id.as_deref() != Some(job.id.as_str()) {
+            self.gallery.job_id = Some(job.id.clone());
+            self.gallery.tiles.retain(|_, t| *t == Tile::Ready);
+            self.gallery.viewer = None;
+            self.gallery.report = None;
+        }
+        let all = items(job);
+        if all.is_empty() {
+            return;
+        }
+        let filter = self.gallery.filter.to_lowercase();
+        let shown: Vec<(Item, Option<u32>)> = all
+            .into_iter()
+            .filter(|(item, _)| filter.is_empty() || item.key.to_lowercase().contains(&filter))
+            .collect();
+        if self.gallery.viewer.is_some() {
+            self.viewer(ui, &shown);
+            return;
+        }
+        self.gallery_toolbar(ui, &shown);
+        self.save_progress(ui);
+        let size = self.gallery.size;
+        let spacing = ui.spacing().item_spacing;
+        let columns = ((ui.available_width() + spacing.x) / (size + spacing.x)).floor().max(1.0) as usize;
+        let rows = shown.len().div_ceil(columns);
+        let row_height = size + CAPTION_HEIGHT + spacing.y;
+        let mut open = None;
+        egui::ScrollArea::vertical()
+            .id_salt("gallery")
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, rows, |ui, visible| {
+                for row in visible {
+                    ui.horizontal(|ui| {
+                        for index in row * columns..((row + 1) * columns).min(shown.len()) {
+                            let (item, page) = &shown[index];
+                            if self.tile(ui, item, *page, size).clicked() {
+                                open = Some(index);
+                            }
+                        }
+                    });
+                }
+            });
+        if let Some(index) = open {
+            self.open_viewer(index, &shown);
+        }
+        let _ = lang;
+    }
+
+    fn gallery_toolbar(&mut self, ui: &mut egui::Ui, shown: &[(Item, Option<u32>)]) {
+        let lang = self.lang;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(lang.pick("Filter", "絞り込み"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.gallery.filter)
+                    .hint_text(lang.pick("file name", "ファイル名"))
+                    .desired_width(160.0),
+            )
+            .labelled_by(label.id);
+            let label = ui.label(lang.pick("Thumbnail size", "サムネイルの大きさ"));
+            ui.add(egui::Slider::new(&mut self.gallery.size, 96.0..=320.0).show_value(false))
+                .labelled_by(label.id);
+            let (ready, failed, waiting) = self.gallery.counts();
+            ui.weak(match lang {
+                Lang::En => format!("{} pages · {ready} shown · {failed} failed · {waiting} loading", shown.len()),
+                Lang::Ja => format!("{} ページ・表示 {ready}・失敗 {failed}・読み込み中 {waiting}", shown.len()),
+            });
+            let busy = self.gallery.save_all.is_some() || self.gallery.folder_pick.is_some();
+            if ui
+                .add_enabled(!busy && !shown.is_empty(), egui::Button::new(lang.pick("Save all…", "すべて保存…")))
+                .clicked()
+            {
+                self.pick_save_folder(shown);
+            }
+        });
+    }
+
+    fn tile(&mut self, ui: &mut egui::Ui, item: &Item, page: Option<u32>, size: f32) -> egui::Response {
+        let lang = self.lang;
+        let name = thumbs::file_name(&item.key);
+        let key = item.cache_key();
+        let (outer, response) =
+            ui.allocate_exact_size(egui::vec2(size, size + CAPTION_HEIGHT), egui::Sense::click());
+        let image_rect = egui::Rect::from_min_size(outer.min, egui::vec2(size, size));
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+        if !ui.is_rect_visible(outer) {
+            return response;
+        }
+        let painter = ui.painter_at(outer);
+        let visuals = ui.visuals();
+        painter.rect_filled(image_rect, 4.0, visuals.extreme_bg_color);
+        let state = self.gallery.tiles.get(&key).cloned();
+        match state {
+            Some(Tile::Ready) => match self.gallery.textures.get(&key, self.gallery.frame) {
+                Some(texture) => {
+                    let [w, h] = texture.size();
+                    let scale = (size / w as f32).min(size / h as f32);
+                    let rect = egui::Rect::from_center_size(
+                        image_rect.center(),
+                        egui::vec2(w as f32 * scale, h as f32 * scale),
+                    );
+                    painter.image(
+                        texture.id(),
+                        rect,
+                        egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                        egui::Color32::WHITE,
+                    );
+                }
+                None => {
+                    self.gallery.tiles.remove(&key);
+                }
+            },
+            Some(Tile::Loading) => {
+                painter.text(
+                    image_rect.center(),
+                    egui::Align2::CENTER_CENTER,
+                    lang.pick("Loading…", "読み込み中…"),
+                    egui::FontId::proportional(12.0),
+                    visuals.weak_text_color(),
+                );
+                ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
+            }
+            Some(Tile::Failed(reason)) => {
+                mark_failed(&painter, image_rect, visuals.error_fg_color);
+                response.clone().on_hover_text(reason);
+            }
+            Some(Tile::Expired) => {
+                mark_failed(&painter, image_rect, visuals.warn_fg_color);
+                response.clone().on_hover_text(lang.pick(
+                    "The link has expired. Jobs that answered 202 get fresh links automatically; otherwise retry the job.",
+                    "リンクの有効期限が切れました。202 で応答したジョブは自動で新しいリンクを取得します。それ以外はジョブを再実行してください。",
+                ));
+            }
+            None => {
+                if self.gallery.inflight.len() < MAX_REQUESTS {
+                    let thumbnailer = Arc::clone(&self.thumbnailer);
+                    let request = item.clone();
+                    let promise = self
+                        .tasks
+                        .spawn(async move { thumbnailer.thumbnail(&request).await });
+                    self.gallery.inflight.push((key.clone(), promise));
+                    self.gallery.tiles.insert(key, Tile::Loading);
+                } else {
+                    ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+                }
+            }
+        }
+        if response.hovered() {
+            painter.rect_stroke(image_rect, 4.0, visuals.selection.stroke, egui::StrokeKind::Inside);
+        }
+        let caption = match page {
+            Some(page) => format!("{name}\np. {page}"),
+            None => name.clone(),
+        };
+        painter.text(
+            egui::pos2(outer.min.x + 2.0, image_rect.max.y + 2.0),
+            egui::Align2::LEFT_TOP,
+            caption,
+            egui::FontId::proportional(11.0),
+            visuals.text_color(),
+        );
+        response
+    }
+
+    fn pick_save_folder(&mut self, shown: &[(Item, Option<u32>)]) {
+        let dialog = self.dialogs.pick_folder();
+        let names: Vec<String> = shown.iter().map(|(i, _)| thumbs::file_name(&i.key)).collect();
+        self.gallery.report = None;
+        self.gallery.folder_pick = Some(self.tasks.spawn(async move {
+            let folder = dialog.await?;
+            tokio::task::spawn_blocking(move || {
+                let existing: Vec<String> = names
+                    .into_iter()
+                    .filter(|n| folder.join(n).exists())
+                    .collect();
+                (folder, existing)
+            })
+            .await
+            .ok()
+        }));
+    }
+
+    fn poll_saves(&mut self) {
+        if self.gallery.folder_pick.as_ref().is_some_and(|p| p.ready().is_some())
+            && let Some(Ok(picked)) = self.gallery.folder_pick.take().map(Promise::try_take)
+            && let Some((folder, existing)) = picked
+        {
+            if existing.is_empty() {
+                self.start_save_all(folder, false);
+            } else {
+                self.gallery.conflict = Some(Conflict { folder, existing });
+            }
+        }
+        if self.gallery.save_all.as_ref().is_some_and(|s| s.promise.ready().is_some())
+            && let Some(save) = self.gallery.save_all.take()
+            && let Ok(report) = save.promise.try_take()
+        {
+            self.gallery.report = Some(report);
+        }
+    }
+
+    fn start_save_all(&mut self, folder: PathBuf, overwrite: bool) {
+        let Some(job) = self
+            .gallery
+            .job_id
+            .as_ref()
+            .and_then(|id| self.jobs.jobs.iter().find(|j| &j.id == id))
+        else {
+            return;
+        };
+        let work: Vec<Item> = items(job).into_iter().map(|(i, _)| i).collect();
+        let done = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let thumbnailer = Arc::clone(&self.thumbnailer);
+        let (progress, stop) = (Arc::clone(&done), Arc::clone(&cancel));
+        let ctx = self.tasks.ctx().clone();
+        let total = work.len();
+        let promise = self.tasks.spawn(async move {
+            let mut report = SaveReport {
+                folder: folder.clone(),
+                ..SaveReport::default()
+            };
+            for item in work {
+                if stop.load(Ordering::Relaxed) {
+                    report.cancelled = true;
+                    break;
+                }
+                let name = thumbs::file_name(&item.key);
+                let path = folder.join(&name);
+                let exists = tokio::fs::try_exists(&path).await.unwrap_or(false);
+                if exists && !overwrite {
+                    report.skipped += 1;
+                } else {
+                    match thumbnailer.save(&item.url, &path).await {
+                        Ok(()) => report.saved += 1,
+                        Err(e) => report.failed.push((name, e.to_string())),
+                    }
+                }
+                progress.fetch_add(1, Ordering::Relaxed);
+                ctx.request_repaint();
+            }
+            report
+        });
+        self.gallery.save_all = Some(SaveAll {
+            total,
+            done,
+            cancel,
+            promise,
+        });
+    }
+
+    fn save_progress(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        if let Some(conflict) = &self.gallery.conflict {
+            let folder = conflict.folder.clone();
+            let count = conflict.existing.len();
+            let mut answer = None;
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    match lang {
+                        Lang::En => format!("{count} file(s) already exist in {}.", folder.display()),
+                        Lang::Ja => format!("{} に同じ名前のファイルが {count} 件あります。", folder.display()),
+                    },
+                );
+                if ui.button(lang.pick("Overwrite them", "上書きする")).clicked() {
+                    answer = Some(Some(true));
+                }
+                if ui.button(lang.pick("Keep them (skip)", "残す（スキップ）")).clicked() {
+                    answer = Some(Some(false));
+                }
+                if ui.button(lang.pick("Cancel", "キャンセル")).clicked() {
+                    answer = Some(None);
+                }
+            });
+            if let Some(answer) = answer {
+                self.gallery.conflict = None;
+                if let Some(overwrite) = answer {
+                    self.start_save_all(folder, overwrite);
+                }
+            }
+        }
+        if let Some(save) = &self.gallery.save_all {
+            let done = save.done.load(Ordering::Relaxed);
+            let cancel = Arc::clone(&save.cancel);
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::ProgressBar::new(done as f32 / save.total.max(1) as f32)
+                        .text(format!("{done} / {}", save.total))
+                        .desired_width(240.0),
+                );
+                if ui.button(lang.pick("Cancel saving", "保存を中止")).clicked() {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            });
+        }
+        if let Some(report) = &self.gallery.report {
+            let text = match lang {
+                Lang::En => format!(
+                    "Saved {} to {}; {} kept as they were; {} failed{}.",
+                    report.saved,
+                    report.folder.display(),
+                    report.skipped,
+                    report.failed.len(),
+                    if report.cancelled { " (cancelled)" } else { "" }
+                ),
+                Lang::Ja => format!(
+                    "{} 件を {} に保存しました。既存 {} 件はそのまま、失敗 {} 件{}。",
+                    report.saved,
+                    report.folder.display(),
+                    report.skipped,
+                    report.failed.len(),
+                    if report.cancelled { "（中止）" } else { "" }
+                ),
+            };
+            let folder = report.folder.clone();
+            ui.horizontal_wrapped(|ui| {
+                ui.label(text);
+                if ui.button(lang.pick("Open folder", "フォルダーを開く")).clicked() {
+                    ui.ctx()
+                        .open_url(egui::OpenUrl::new_tab(format!("file://{}", folder.display())));
+                }
+            });
+            for (name, reason) in &report.failed {
+                ui.colored_label(ui.visuals().error_fg_color, format!("{name}: {reason}"));
+            }
+        }
+    }
+}
+
+fn mark_failed(painter: &egui::Painter, rect: egui::Rect, color: egui::Color32) {
+    let inner = rect.shrink(rect.width() * 0.3);
+    let stroke = egui::Stroke::new(3.0, color);
+    painter.line_segment([inner.left_top(), inner.right_bottom()], stroke);
+    painter.line_segment([inner.right_top(), inner.left_bottom()], stroke);
+    painter.rect_stroke(rect.shrink(1.0), 4.0, egui::Stroke::new(1.5, color), egui::StrokeKind::Inside);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lru_keeps_within_its_budget_and_drops_the_least_recent() {
+        let ctx = egui::Context::default();
+        let texture = |name: &str| {
+            ctx.load_texture(
+                name,
+                egui::ColorImage::new([2, 2], vec![egui::Color32::WHITE; 4]),
+                egui::TextureOptions::LINEAR,
+            )
+        };
+        let mut lru = TextureLru::new(250);
+        assert!(lru.insert("a".into(), texture("a"), 100, 1).is_empty());
+        assert!(lru.insert("b".into(), texture("b"), 100, 2).is_empty());
+        assert!(lru.get("a", 3).is_some(), "a is used again");
+        assert_eq!(lru.insert("c".into(), texture("c"), 100, 4), ["b"]);
+        assert_eq!(lru.bytes(), 200);
+        assert_eq!(lru.len(), 2);
+        assert!(lru.get("b", 5).is_none());
+    }
+}
