@@ -36,7 +36,10 @@ fn make_inputs(dir: &Path, count: usize) -> Vec<PathBuf> {
         for index in 0..count {
             let (jpeg, width, height) = render_page(&bytes, index, &settings).expect("renders");
             // A4 at 300 dpi (841.89 pt rounds to 3507 or 3508 rows).
-            assert!(width == 2480 && (3507..=3508).contains(&height), "{width}×{height}");
+            assert!(
+                width == 2480 && (3507..=3508).contains(&height),
+                "{width}×{height}"
+            );
             pages.push(jpeg);
         }
     }
@@ -113,9 +116,15 @@ fn main() {
     }
     assert!(sizes.iter().all(|&(w, h)| w.max(h) == SIDE), "{sizes:?}");
     let ours_ms = per_image(best_ours, count);
-    let label = if measuring { "" } else { " (debug build, smoke check only)" };
+    let label = if measuring {
+        ""
+    } else {
+        " (debug build, smoke check only)"
+    };
     println!("thumbnails of {count} × 2480×3508 q85 JPEGs to {SIDE} px, single thread{label}:");
-    println!("  receipt-desk (jpeg-decoder DCT scale + resize + cache JPEG): {ours_ms:.1} ms/image");
+    println!(
+        "  receipt-desk (jpeg-decoder DCT scale + resize + cache JPEG): {ours_ms:.1} ms/image"
+    );
     match best_vips {
         Some(vips) => {
             let vips_ms = per_image(vips, count);
@@ -123,12 +132,16 @@ fn main() {
                 let theirs = (reference.width(), reference.height());
                 assert_eq!(theirs, sizes[0], "same thumbnail size as vipsthumbnail");
             }
-            println!("  vipsthumbnail -s {SIDE} (VIPS_CONCURRENCY=1):                 {vips_ms:.1} ms/image");
+            println!(
+                "  vipsthumbnail -s {SIDE} (VIPS_CONCURRENCY=1):                 {vips_ms:.1} ms/image"
+            );
             println!(
                 "  ratio (ours / vipsthumbnail): {:.2} (target ≤ 1.00)",
                 ours_ms / vips_ms
             );
         }
-        None => println!("  vipsthumbnail is not installed (apt-get install libvips-tools): no ratio"),
+        None => {
+            println!("  vipsthumbnail is not installed (apt-get install libvips-tools): no ratio");
+        }
     }
 }

@@ -54,13 +54,23 @@ impl Fixture {
     }
 
     fn options(&self, lang: Lang) -> AppOptions {
+        self.options_with(lang, None, "cache")
+    }
+
+    fn options_with(
+        &self,
+        lang: Lang,
+        local_convert: Option<receipt_desk::local::convert::ConvertSettings>,
+        cache: &str,
+    ) -> AppOptions {
         AppOptions {
             config_path: self.config_path(),
             data_dir: self.data_dir(),
             lang: Some(lang),
             theme: None,
             profile: None,
-            cache_dir: Some(self.dir.path().join("cache")),
+            cache_dir: Some(self.dir.path().join(cache)),
+            local_convert,
             secrets: Secrets::Store(Arc::clone(&self.store) as Arc<dyn SecretStore>),
             dialogs: Arc::new(FixedDialogs {
                 open: Some(self.dir.path().join("import.toml")),
@@ -72,7 +82,10 @@ impl Fixture {
     }
 
     fn app(&self, lang: Lang) -> Harness<'static, App> {
-        let options = self.options(lang);
+        self.app_with(self.options(lang))
+    }
+
+    fn app_with(&self, options: AppOptions) -> Harness<'static, App> {
         let mut harness = Harness::builder()
             .with_size([1040.0, 720.0])
             .build_eframe(move |cc| App::new(&cc.egui_ctx, options));
@@ -499,4 +512,161 @@ fn the_minimum_window_fits_the_sign_in_and_convert_screens() {
             app.get_by_role_and_label(Role::Button, lang.pick("Sign out", "サインアウト"));
         assert!(fits(sign_out.rect()), "{:?}", sign_out.rect());
     }
+}
+
+// ----- the gallery -----
+
+fn saved_files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_jobs_thumbnails_appear_and_a_second_start_needs_no_downloads() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+    let pages = receipt_desk::local::demo::PAGES;
+    assert_eq!(app.state().gallery_state().counts(), (pages, 0, 0));
+    assert_eq!(app.state().thumbnailer().downloads(), pages as u64);
+    // Every tile is a labelled control, Japanese file names included.
+    app.get_by_role_and_label(Role::Button, "2024-06-文具-p1.jpg");
+    app.get_by_label_contains(&format!("{pages} pages · {pages} shown"));
+    drop(app);
+
+    // A restart shows the same job's gallery from the disk cache: no download at all.
+    let mut again = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut again, DEMO_PASSWORD);
+    again.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num3]);
+    fixture.settle(&mut again);
+    assert_eq!(again.state().screen(), Screen::Jobs);
+    assert_eq!(again.state().gallery_state().counts(), (pages, 0, 0));
+    assert_eq!(again.state().thumbnailer().downloads(), 0);
+}
+
+#[test]
+fn the_viewer_opens_zooms_and_moves_between_pages() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+    app.get_by_role_and_label(Role::Button, "2024-05-konbini-p1.jpg")
+        .click();
+    app.step();
+    fixture.settle(&mut app);
+    let viewer = |app: &Harness<'static, App>| {
+        let gallery = app.state().gallery_state();
+        let viewer = gallery.viewer().expect("the viewer is open");
+        (viewer.index(), viewer.zoom(), viewer.is_loaded())
+    };
+    assert_eq!(viewer(&app), (0, None, true));
+    app.key_press(Key::ArrowRight);
+    app.step();
+    fixture.settle(&mut app);
+    assert_eq!(viewer(&app).0, 1);
+    app.get_by_label_contains("2024-06-hotel-3pages-p1.jpg");
+    click_button(&mut app, "Zoom in");
+    let (_, zoom, _) = viewer(&app);
+    let zoomed = zoom.expect("a zoom level");
+    click_button(&mut app, "Zoom in");
+    assert!(viewer(&app).1.expect("zoom") > zoomed);
+    app.key_press(Key::Num0);
+    app.step();
+    assert_eq!(viewer(&app).1, None, "0 fits the page again");
+    click_button(&mut app, "Previous");
+    fixture.settle(&mut app);
+    assert_eq!(viewer(&app).0, 0);
+    // Save… writes the page where the (test) dialog says.
+    click_button(&mut app, "Save…");
+    fixture.settle(&mut app);
+    assert_eq!(
+        saved_files(&fixture.dir.path().join("saved")),
+        ["2024-05-konbini-p1.jpg"]
+    );
+    app.key_press(Key::Escape);
+    app.step();
+    assert!(app.state().gallery_state().viewer().is_none());
+}
+
+#[test]
+fn save_all_writes_every_page_and_never_overwrites_without_asking() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+    click_button(&mut app, "Save all…");
+    fixture.settle(&mut app);
+    let folder = fixture.dir.path().join("saved");
+    let saved = saved_files(&folder);
+    assert_eq!(saved.len(), receipt_desk::local::demo::PAGES, "{saved:?}");
+    for name in &saved {
+        let bytes = std::fs::read(folder.join(name)).expect("read");
+        assert!(bytes.starts_with(&[0xFF, 0xD8]), "{name} is a JPEG");
+    }
+    // A file the person changed is not overwritten unless they say so.
+    let mine = folder.join(&saved[0]);
+    std::fs::write(&mine, b"my own edit").expect("write");
+    click_button(&mut app, "Save all…");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("already exist");
+    click_button(&mut app, "Keep them (skip)");
+    fixture.settle(&mut app);
+    let report = app
+        .state()
+        .gallery_state()
+        .last_save()
+        .expect("a report")
+        .clone();
+    assert_eq!(
+        (report.saved, report.skipped),
+        (0, receipt_desk::local::demo::PAGES)
+    );
+    assert_eq!(std::fs::read(&mine).expect("read"), b"my own edit");
+}
+
+#[test]
+fn expired_links_are_renewed_through_the_job_status() {
+    let fixture = Fixture::new();
+    // Every job answers 202 and is followed through its status URL.
+    let settings = receipt_desk::local::convert::ConvertSettings {
+        async_threshold_pages: 1,
+        ..receipt_desk::local::convert::ConvertSettings::default()
+    };
+    let mut app = fixture.app_with(fixture.options_with(Lang::En, Some(settings), "cache"));
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    click_button(&mut app, "Start");
+    // Leave the jobs screen so no thumbnail is asked for while the links are fresh.
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num4]);
+    fixture.settle(&mut app);
+    let job = app.state().jobs()[0].clone();
+    assert!(job.server_job.is_some(), "the job answered 202: {job:?}");
+    assert_eq!(job.phase, Phase::Partial);
+    // An hour later the signed links (15 minutes) have expired, and so have the tokens.
+    app.state()
+        .local_stack()
+        .expect("stack")
+        .clock
+        .advance(3600);
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num3]);
+    fixture.settle(&mut app);
+    let pages = receipt_desk::local::demo::PAGES;
+    assert_eq!(app.state().gallery_state().counts(), (pages, 0, 0));
+    let renewed = &app.state().jobs()[0];
+    assert_ne!(
+        renewed.result.as_ref().map(|r| r.converted[0].url.clone()),
+        job.result.as_ref().map(|r| r.converted[0].url.clone()),
+        "fresh links were fetched"
+    );
 }

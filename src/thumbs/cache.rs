@@ -34,7 +34,12 @@ impl DiskCache {
 
     fn path(&self, key: &str) -> PathBuf {
         let digest = sha2::Sha256::digest(key.as_bytes());
-        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let name = digest
+            .iter()
+            .fold(String::with_capacity(64), |mut name, b| {
+                let _ = std::fmt::Write::write_fmt(&mut name, format_args!("{b:02x}"));
+                name
+            });
         self.dir.join(format!("{name}.rdt"))
     }
 
@@ -51,8 +56,8 @@ impl DiskCache {
         let path = self.path(key);
         let etag = etag.unwrap_or_default().to_owned();
         let pixels = pixels.clone();
-        let written = tokio::task::spawn_blocking(move || write(&path, &etag, source_bytes, &pixels))
-            .await;
+        let written =
+            tokio::task::spawn_blocking(move || write(&path, &etag, source_bytes, &pixels)).await;
         if let Ok(Err(e)) = written {
             tracing::debug!(error = %e, "thumbnail not cached");
         }
@@ -135,8 +140,13 @@ mod tests {
     async fn a_thumbnail_comes_back_for_the_same_object_only() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = DiskCache::new(dir.path().to_owned());
-        cache.put("http://h/files/a.jpg", Some("\"abc\""), 1234, &pixels()).await;
-        let hit = cache.get("http://h/files/a.jpg", Some(1234)).await.expect("hit");
+        cache
+            .put("http://h/files/a.jpg", Some("\"abc\""), 1234, &pixels())
+            .await;
+        let hit = cache
+            .get("http://h/files/a.jpg", Some(1234))
+            .await
+            .expect("hit");
         assert_eq!((hit.width, hit.height), (40, 30));
         assert!(cache.get("http://h/files/a.jpg", None).await.is_some());
         // Another size: the object was replaced.

@@ -123,7 +123,9 @@ fn decode_jpeg(bytes: &[u8], max_w: u32, max_h: u32) -> Result<image::RgbaImage,
         }
     }
     if rgba.len() != count * 4 {
-        return Err(DecodeError::Corrupt("the image data is cut short".to_owned()));
+        return Err(DecodeError::Corrupt(
+            "the image data is cut short".to_owned(),
+        ));
     }
     image::RgbaImage::from_raw(w, h, rgba)
         .ok_or_else(|| DecodeError::Corrupt("pixel count mismatch".to_owned()))
@@ -192,7 +194,9 @@ mod tests {
         let mut out = Vec::new();
         let mut encoder = jpeg_encoder::Encoder::new(&mut out, 85);
         encoder.set_progressive(progressive);
-        encoder.encode(&pixels, width, height, color).expect("encode");
+        encoder
+            .encode(&pixels, width, height, color)
+            .expect("encode");
         out
     }
 
@@ -227,7 +231,10 @@ mod tests {
         let whole = jpeg(400, 300, jpeg_encoder::ColorType::Rgb, false);
         for cut in [2, 20, 200, whole.len() / 2] {
             assert!(
-                matches!(decode_fit(&whole[..cut], 256, 256), Err(DecodeError::Corrupt(_))),
+                matches!(
+                    decode_fit(&whole[..cut], 256, 256),
+                    Err(DecodeError::Corrupt(_))
+                ),
                 "cut at {cut}"
             );
         }

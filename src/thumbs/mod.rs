@@ -131,7 +131,9 @@ impl Thumbnailer {
             .map_err(|e| FetchError::Network(e.to_string()))?
         {
             if body.len() + chunk.len() > MAX_IMAGE_BYTES {
-                return Err(FetchError::Network("the image is larger than 64 MiB".to_owned()));
+                return Err(FetchError::Network(
+                    "the image is larger than 64 MiB".to_owned(),
+                ));
             }
             body.extend_from_slice(&chunk);
         }
@@ -139,7 +141,12 @@ impl Thumbnailer {
     }
 
     /// Decodes on the blocking pool, at most one decode per core at a time.
-    pub async fn decode(&self, bytes: Vec<u8>, max_w: u32, max_h: u32) -> Result<Pixels, FetchError> {
+    pub async fn decode(
+        &self,
+        bytes: Vec<u8>,
+        max_w: u32,
+        max_h: u32,
+    ) -> Result<Pixels, FetchError> {
         let _permit = Arc::clone(&self.decodes)
             .acquire_owned()
             .await
@@ -211,7 +218,10 @@ mod tests {
 
     #[test]
     fn file_names_come_from_the_key_and_are_safe() {
-        assert_eq!(file_name("api/receipts/r6/jpeg/2024-06-文具-1.jpg"), "2024-06-文具-1.jpg");
+        assert_eq!(
+            file_name("api/receipts/r6/jpeg/2024-06-文具-1.jpg"),
+            "2024-06-文具-1.jpg"
+        );
         assert_eq!(file_name("a/b/..:evil?.jpg"), "_evil_.jpg");
         assert_eq!(file_name("a/"), "page.jpg");
     }

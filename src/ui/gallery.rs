@@ -71,7 +71,13 @@ impl TextureLru {
     }
 
     /// Inserts and returns the keys evicted to stay within the budget.
-    fn insert(&mut self, key: String, texture: egui::TextureHandle, bytes: usize, frame: u64) -> Vec<String> {
+    fn insert(
+        &mut self,
+        key: String,
+        texture: egui::TextureHandle,
+        bytes: usize,
+        frame: u64,
+    ) -> Vec<String> {
         if let Some((_, old, _)) = self.entries.insert(key, (texture, bytes, frame)) {
             self.total -= old;
         }
@@ -118,10 +124,13 @@ pub struct Conflict {
     existing: Vec<String>,
 }
 
+type ThumbPromise = Promise<Result<(Pixels, Source), FetchError>>;
+type FolderPick = Promise<Option<(PathBuf, Vec<String>)>>;
+
 pub struct GalleryState {
     job_id: Option<String>,
     tiles: HashMap<String, Tile>,
-    inflight: Vec<(String, Promise<Result<(Pixels, Source), FetchError>>)>,
+    inflight: Vec<(String, ThumbPromise)>,
     ready: VecDeque<(String, Pixels)>,
     pub(super) textures: TextureLru,
     filter: String,
@@ -129,7 +138,8 @@ pub struct GalleryState {
     frame: u64,
     pub(super) viewer: Option<super::viewer::Viewer>,
     save_all: Option<SaveAll>,
-    folder_pick: Option<Promise<Option<(PathBuf, Vec<String>)>>>,
+    /// The folder chosen for Save all, with the names that already exist in it.
+    folder_pick: Option<FolderPick>,
     conflict: Option<Conflict>,
     report: Option<SaveReport>,
     refresh: Option<Promise<Option<ConvertResult>>>,
@@ -168,6 +178,10 @@ impl GalleryState {
             .filter(|t| matches!(t, Tile::Failed(_) | Tile::Expired))
             .count();
         (ready, failed, self.inflight.len() + self.ready.len())
+    }
+
+    pub fn viewer(&self) -> Option<&super::viewer::Viewer> {
+        self.viewer.as_ref()
     }
 
     pub fn last_save(&self) -> Option<&SaveReport> {
@@ -224,7 +238,8 @@ impl App {
                 [pixels.width as usize, pixels.height as usize],
                 &pixels.rgba,
             );
-            let texture = ctx.load_texture(format!("thumb:{key}"), image, egui::TextureOptions::LINEAR);
+            let texture =
+                ctx.load_texture(format!("thumb:{key}"), image, egui::TextureOptions::LINEAR);
             for gone in gallery
                 .textures
                 .insert(key.clone(), texture, pixels.bytes(), gallery.frame)
@@ -249,7 +264,9 @@ impl App {
         let Some(job_id) = self.gallery.job_id.clone() else {
             return;
         };
-        if self.gallery.refresh.is_some() || self.gallery.refreshed_for.as_deref() == Some(job_id.as_str()) {
+        if self.gallery.refresh.is_some()
+            || self.gallery.refreshed_for.as_deref() == Some(job_id.as_str())
+        {
             return;
         }
         let Some(status_url) = self
@@ -278,7 +295,12 @@ impl App {
     }
 
     fn poll_url_refresh(&mut self) {
-        if !self.gallery.refresh.as_ref().is_some_and(|p| p.ready().is_some()) {
+        if self
+            .gallery
+            .refresh
+            .as_ref()
+            .is_none_or(|p| p.ready().is_none())
+        {
             return;
         }
         let Some(Ok(Some(result))) = self.gallery.refresh.take().map(Promise::try_take) else {
@@ -320,7 +342,9 @@ impl App {
         self.save_progress(ui);
         let size = self.gallery.size;
         let spacing = ui.spacing().item_spacing;
-        let columns = ((ui.available_width() + spacing.x) / (size + spacing.x)).floor().max(1.0) as usize;
+        let columns = ((ui.available_width() + spacing.x) / (size + spacing.x))
+            .floor()
+            .max(1.0) as usize;
         let rows = shown.len().div_ceil(columns);
         let row_height = size + CAPTION_HEIGHT + spacing.y;
         let mut open = None;
@@ -330,8 +354,9 @@ impl App {
             .show_rows(ui, row_height, rows, |ui, visible| {
                 for row in visible {
                     ui.horizontal(|ui| {
-                        for index in row * columns..((row + 1) * columns).min(shown.len()) {
-                            let (item, page) = &shown[index];
+                        for (index, (item, page)) in
+                            shown.iter().enumerate().skip(row * columns).take(columns)
+                        {
                             if self.tile(ui, item, *page, size).clicked() {
                                 open = Some(index);
                             }
@@ -360,12 +385,21 @@ impl App {
                 .labelled_by(label.id);
             let (ready, failed, waiting) = self.gallery.counts();
             ui.weak(match lang {
-                Lang::En => format!("{} pages · {ready} shown · {failed} failed · {waiting} loading", shown.len()),
-                Lang::Ja => format!("{} ページ・表示 {ready}・失敗 {failed}・読み込み中 {waiting}", shown.len()),
+                Lang::En => format!(
+                    "{} pages · {ready} shown · {failed} failed · {waiting} loading",
+                    shown.len()
+                ),
+                Lang::Ja => format!(
+                    "{} ページ・表示 {ready}・失敗 {failed}・読み込み中 {waiting}",
+                    shown.len()
+                ),
             });
             let busy = self.gallery.save_all.is_some() || self.gallery.folder_pick.is_some();
             if ui
-                .add_enabled(!busy && !shown.is_empty(), egui::Button::new(lang.pick("Save all…", "すべて保存…")))
+                .add_enabled(
+                    !busy && !shown.is_empty(),
+                    egui::Button::new(lang.pick("Save all…", "すべて保存…")),
+                )
                 .clicked()
             {
                 self.pick_save_folder(shown);
@@ -373,12 +407,20 @@ impl App {
         });
     }
 
-    fn tile(&mut self, ui: &mut egui::Ui, item: &Item, page: Option<u32>, size: f32) -> egui::Response {
+    fn tile(
+        &mut self,
+        ui: &mut egui::Ui,
+        item: &Item,
+        page: Option<u32>,
+        size: f32,
+    ) -> egui::Response {
         let lang = self.lang;
         let name = thumbs::file_name(&item.key);
         let key = item.cache_key();
-        let (outer, response) =
-            ui.allocate_exact_size(egui::vec2(size, size + CAPTION_HEIGHT), egui::Sense::click());
+        let (outer, response) = ui.allocate_exact_size(
+            egui::vec2(size, size + CAPTION_HEIGHT),
+            egui::Sense::click(),
+        );
         let image_rect = egui::Rect::from_min_size(outer.min, egui::vec2(size, size));
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
         if !ui.is_rect_visible(outer) {
@@ -416,7 +458,8 @@ impl App {
                     egui::FontId::proportional(12.0),
                     visuals.weak_text_color(),
                 );
-                ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(250));
             }
             Some(Tile::Failed(reason)) => {
                 mark_failed(&painter, image_rect, visuals.error_fg_color);
@@ -439,12 +482,18 @@ impl App {
                     self.gallery.inflight.push((key.clone(), promise));
                     self.gallery.tiles.insert(key, Tile::Loading);
                 } else {
-                    ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(100));
                 }
             }
         }
         if response.hovered() {
-            painter.rect_stroke(image_rect, 4.0, visuals.selection.stroke, egui::StrokeKind::Inside);
+            painter.rect_stroke(
+                image_rect,
+                4.0,
+                visuals.selection.stroke,
+                egui::StrokeKind::Inside,
+            );
         }
         let caption = match page {
             Some(page) => format!("{name}\np. {page}"),
@@ -462,7 +511,10 @@ impl App {
 
     fn pick_save_folder(&mut self, shown: &[(Item, Option<u32>)]) {
         let dialog = self.dialogs.pick_folder();
-        let names: Vec<String> = shown.iter().map(|(i, _)| thumbs::file_name(&i.key)).collect();
+        let names: Vec<String> = shown
+            .iter()
+            .map(|(i, _)| thumbs::file_name(&i.key))
+            .collect();
         self.gallery.report = None;
         self.gallery.folder_pick = Some(self.tasks.spawn(async move {
             let folder = dialog.await?;
@@ -479,7 +531,11 @@ impl App {
     }
 
     fn poll_saves(&mut self) {
-        if self.gallery.folder_pick.as_ref().is_some_and(|p| p.ready().is_some())
+        if self
+            .gallery
+            .folder_pick
+            .as_ref()
+            .is_some_and(|p| p.ready().is_some())
             && let Some(Ok(picked)) = self.gallery.folder_pick.take().map(Promise::try_take)
             && let Some((folder, existing)) = picked
         {
@@ -489,7 +545,11 @@ impl App {
                 self.gallery.conflict = Some(Conflict { folder, existing });
             }
         }
-        if self.gallery.save_all.as_ref().is_some_and(|s| s.promise.ready().is_some())
+        if self
+            .gallery
+            .save_all
+            .as_ref()
+            .is_some_and(|s| s.promise.ready().is_some())
             && let Some(save) = self.gallery.save_all.take()
             && let Ok(report) = save.promise.try_take()
         {
@@ -557,14 +617,25 @@ impl App {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
                     match lang {
-                        Lang::En => format!("{count} file(s) already exist in {}.", folder.display()),
-                        Lang::Ja => format!("{} に同じ名前のファイルが {count} 件あります。", folder.display()),
+                        Lang::En => {
+                            format!("{count} file(s) already exist in {}.", folder.display())
+                        }
+                        Lang::Ja => format!(
+                            "{} に同じ名前のファイルが {count} 件あります。",
+                            folder.display()
+                        ),
                     },
                 );
-                if ui.button(lang.pick("Overwrite them", "上書きする")).clicked() {
+                if ui
+                    .button(lang.pick("Overwrite them", "上書きする"))
+                    .clicked()
+                {
                     answer = Some(Some(true));
                 }
-                if ui.button(lang.pick("Keep them (skip)", "残す（スキップ）")).clicked() {
+                if ui
+                    .button(lang.pick("Keep them (skip)", "残す（スキップ）"))
+                    .clicked()
+                {
                     answer = Some(Some(false));
                 }
                 if ui.button(lang.pick("Cancel", "キャンセル")).clicked() {
@@ -587,7 +658,10 @@ impl App {
                         .text(format!("{done} / {}", save.total))
                         .desired_width(240.0),
                 );
-                if ui.button(lang.pick("Cancel saving", "保存を中止")).clicked() {
+                if ui
+                    .button(lang.pick("Cancel saving", "保存を中止"))
+                    .clicked()
+                {
                     cancel.store(true, Ordering::Relaxed);
                 }
             });
@@ -614,9 +688,14 @@ impl App {
             let folder = report.folder.clone();
             ui.horizontal_wrapped(|ui| {
                 ui.label(text);
-                if ui.button(lang.pick("Open folder", "フォルダーを開く")).clicked() {
-                    ui.ctx()
-                        .open_url(egui::OpenUrl::new_tab(format!("file://{}", folder.display())));
+                if ui
+                    .button(lang.pick("Open folder", "フォルダーを開く"))
+                    .clicked()
+                {
+                    ui.ctx().open_url(egui::OpenUrl::new_tab(format!(
+                        "file://{}",
+                        folder.display()
+                    )));
                 }
             });
             for (name, reason) in &report.failed {
@@ -631,7 +710,12 @@ fn mark_failed(painter: &egui::Painter, rect: egui::Rect, color: egui::Color32) 
     let stroke = egui::Stroke::new(3.0, color);
     painter.line_segment([inner.left_top(), inner.right_bottom()], stroke);
     painter.line_segment([inner.right_top(), inner.left_bottom()], stroke);
-    painter.rect_stroke(rect.shrink(1.0), 4.0, egui::Stroke::new(1.5, color), egui::StrokeKind::Inside);
+    painter.rect_stroke(
+        rect.shrink(1.0),
+        4.0,
+        egui::Stroke::new(1.5, color),
+        egui::StrokeKind::Inside,
+    );
 }
 
 #[cfg(test)]

@@ -209,7 +209,13 @@ impl App {
         self.gallery(ui, job);
     }
 
-    fn job_facts(&mut self, ui: &mut egui::Ui, job: &JobRecord, d: &crate::api::Diagnostics, now: i64) {
+    fn job_facts(
+        &mut self,
+        ui: &mut egui::Ui,
+        job: &JobRecord,
+        d: &crate::api::Diagnostics,
+        now: i64,
+    ) {
         let lang = self.lang;
         egui::Grid::new("job-facts")
             .num_columns(3)

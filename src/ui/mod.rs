@@ -92,6 +92,8 @@ pub struct AppOptions {
     pub profile: Option<String>,
     /// The thumbnail cache (default: the platform cache dir).
     pub cache_dir: Option<PathBuf>,
+    /// The embedded local stack's conversion settings (tests make jobs answer 202).
+    pub local_convert: Option<local::convert::ConvertSettings>,
     pub secrets: Secrets,
     pub dialogs: Arc<dyn Dialogs>,
     pub runtime: tokio::runtime::Handle,
@@ -111,6 +113,7 @@ impl AppOptions {
             theme: None,
             profile: None,
             cache_dir: None,
+            local_convert: None,
             secrets: Secrets::Keyring,
             dialogs: Arc::new(NativeDialogs),
             runtime,
@@ -198,6 +201,7 @@ pub struct App {
     lang_override: Option<Lang>,
     theme_override: Option<ThemePref>,
     data_dir: PathBuf,
+    local_convert: Option<local::convert::ConvertSettings>,
     secrets: Secrets,
     dialogs: Arc<dyn Dialogs>,
     config: Config,
@@ -266,6 +270,7 @@ impl App {
             lang_override: options.lang,
             theme_override: options.theme,
             data_dir: options.data_dir,
+            local_convert: options.local_convert,
             secrets: options.secrets,
             dialogs: options.dialogs,
             config,
@@ -460,7 +465,10 @@ impl App {
     }
 
     fn start_stack(&mut self) {
-        let options = StackOptions::new(self.data_dir.join("local-stack"));
+        let mut options = StackOptions::new(self.data_dir.join("local-stack"));
+        if let Some(convert) = &self.local_convert {
+            options.convert = *convert;
+        }
         self.stack = StackSlot::Starting(
             self.tasks
                 .spawn(async move { local::start(options).await.map_err(|e| e.to_string()) }),

@@ -114,7 +114,11 @@ impl App {
             )
         });
         ui.horizontal_wrapped(|ui| {
-            if ui.button(lang.pick("Back to the gallery", "ギャラリーに戻る")).clicked() || escape {
+            if ui
+                .button(lang.pick("Back to the gallery", "ギャラリーに戻る"))
+                .clicked()
+                || escape
+            {
                 close = true;
             }
             if ui
@@ -125,7 +129,10 @@ impl App {
                 go = Some(index - 1);
             }
             if ui
-                .add_enabled(index + 1 < count, egui::Button::new(lang.pick("Next", "次へ")))
+                .add_enabled(
+                    index + 1 < count,
+                    egui::Button::new(lang.pick("Next", "次へ")),
+                )
                 .clicked()
                 || (next && index + 1 < count)
             {
@@ -142,10 +149,12 @@ impl App {
                     viewer.zoom = Some(1.0 / ui.ctx().pixels_per_point());
                 }
                 if ui.button(lang.pick("Zoom in", "拡大")).clicked() || zoom_in {
-                    viewer.zoom = Some((viewer.zoom.unwrap_or(fit_zoom(ui, viewer)) * 1.25).min(MAX_ZOOM));
+                    viewer.zoom =
+                        Some((viewer.zoom.unwrap_or(fit_zoom(ui, viewer)) * 1.25).min(MAX_ZOOM));
                 }
                 if ui.button(lang.pick("Zoom out", "縮小")).clicked() || zoom_out {
-                    viewer.zoom = Some((viewer.zoom.unwrap_or(fit_zoom(ui, viewer)) / 1.25).max(MIN_ZOOM));
+                    viewer.zoom =
+                        Some((viewer.zoom.unwrap_or(fit_zoom(ui, viewer)) / 1.25).max(MIN_ZOOM));
                 }
                 if ui.button(lang.pick("Save…", "保存…")).clicked() {
                     save = true;
@@ -163,8 +172,10 @@ impl App {
                             Lang::Ja => format!("{} に保存しました", path.display()),
                         });
                         if ui.button(lang.pick("Open", "開く")).clicked() {
-                            ui.ctx()
-                                .open_url(egui::OpenUrl::new_tab(format!("file://{}", path.display())));
+                            ui.ctx().open_url(egui::OpenUrl::new_tab(format!(
+                                "file://{}",
+                                path.display()
+                            )));
                         }
                     });
                 }
@@ -216,7 +227,7 @@ impl App {
         let fit = (rect.width() / w as f32).min(rect.height() / h as f32);
         if response.hovered() {
             let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
-            if scroll != 0.0 || pinch != 1.0 {
+            if scroll.abs() > f32::EPSILON || (pinch - 1.0).abs() > f32::EPSILON {
                 let factor = pinch * (scroll * 0.002).exp();
                 viewer.zoom = Some((viewer.zoom.unwrap_or(fit) * factor).clamp(MIN_ZOOM, MAX_ZOOM));
             }
