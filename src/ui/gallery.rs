@@ -184,6 +184,11 @@ impl GalleryState {
         self.viewer.as_ref()
     }
 
+    /// Bytes of thumbnail textures held (bounded by [`TEXTURE_BUDGET`]).
+    pub fn texture_bytes(&self) -> usize {
+        self.textures.bytes()
+    }
+
     pub fn last_save(&self) -> Option<&SaveReport> {
         self.report.as_ref()
     }
