@@ -277,3 +277,46 @@ async fn logout_without_the_server_still_forgets_the_sign_in_here() {
         "the remembered sign-in is gone: {stdout}\n{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_refused_remembered_sign_in_makes_convert_exit_with_the_authentication_code() {
+    require("dbus-run-session");
+    require("gnome-keyring-daemon");
+    let data = tempfile::tempdir().expect("tempdir");
+    let first = support::start_local(data.path().join("first"), None).await;
+    // Another pool (other keys): the refresh token remembered from the first is worthless.
+    let second = support::start_local(data.path().join("second"), None).await;
+    let home = tempfile::tempdir().expect("home");
+    let config = write_profile(home.path(), first.cognito_endpoint().as_str());
+    let elsewhere = home.path().join("elsewhere.toml");
+    std::fs::write(
+        &elsewhere,
+        format!(
+            "default_profile = \"local\"\n[profiles.local]\nclient_id = \"{DEMO_CLIENT_ID}\"\ncognito_endpoint = \"{}\"\napi_url = \"{}\"\ntoken_kind = \"access\"\nusername = \"demo\"\nbucket = \"demo\"\npdf_prefix = \"api/receipts/r6/pdf/\"\nupload_prefix = \"api/receipts/r6/jpeg/\"\n",
+            second.cognito_endpoint(),
+            second.api_url()
+        ),
+    )
+    .expect("config");
+    let script = format!(
+        r#"
+echo '{DEMO_PASSWORD}' | "$RD" login -u demo --remember --password-stdin; echo "LOGIN=$?"
+cp '{elsewhere}' "$RECEIPT_DESK_CONFIG"
+"$RD" convert < /dev/null; echo "CONVERT=$?"
+"#,
+        elsewhere = elsewhere.display()
+    );
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let out =
+        tokio::task::spawn_blocking(move || in_keyring_session(&home_path, &config_path, &script))
+            .await
+            .expect("session");
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(stdout.contains("LOGIN=0"), "{stdout}\n{stderr}");
+    assert!(stdout.contains("CONVERT=3"), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("the remembered sign-in was refused"),
+        "{stderr}"
+    );
+}

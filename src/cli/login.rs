@@ -57,6 +57,57 @@ pub(super) async fn login(context: &Context, args: &LoginArgs) -> Result<(), Cli
     Ok(())
 }
 
+/// A signed-in profile for a command that calls the API: its name, settings and tokens,
+/// from the remembered sign-in when there is one, else after signing in.
+pub(super) struct Ready {
+    pub name: String,
+    pub profile: Profile,
+    pub client: CognitoClient,
+    pub tokens: Tokens,
+}
+
+pub(super) async fn ready(context: &Context, args: &SignInArgs) -> Result<Ready, CliError> {
+    let opened = open_profile(context).await?;
+    let restored = restore(
+        context,
+        &opened,
+        args.username.as_deref(),
+        args.password_stdin,
+    )
+    .await;
+    let (name, profile, client) = (
+        opened.name.clone(),
+        opened.profile.clone(),
+        opened.client.clone(),
+    );
+    let tokens = match restored {
+        Restored::Tokens(tokens) => tokens,
+        // A script (no terminal, no --password-stdin) cannot sign in again: say so with the
+        // authentication exit code rather than failing to read a password.
+        Restored::Refused
+            if !args.password_stdin && !std::io::IsTerminal::is_terminal(&std::io::stdin()) =>
+        {
+            return Err(CliError {
+                code: super::EXIT_AUTH,
+                message: context
+                    .lang
+                    .pick(
+                        "the remembered sign-in was refused and there is no terminal to ask for a password: run `receipt-desk login --remember` again (or pass --password-stdin)",
+                        "記憶されたサインインが拒否され、パスワードを尋ねる端末がありません。`receipt-desk login --remember` をもう一度実行してください（または --password-stdin を使ってください）",
+                    )
+                    .to_owned(),
+            });
+        }
+        Restored::Refused | Restored::Nothing => sign_in(context, opened, args).await?.tokens,
+    };
+    Ok(Ready {
+        name,
+        profile,
+        client,
+        tokens,
+    })
+}
+
 pub(super) async fn token(context: &Context, args: &TokenArgs) -> Result<(), CliError> {
     let opened = open_profile(context).await?;
     let kind = args.kind(opened.profile.token_kind);
@@ -69,8 +120,10 @@ pub(super) async fn token(context: &Context, args: &TokenArgs) -> Result<(), Cli
     )
     .await
     {
-        Some(tokens) => tokens,
-        None => sign_in(context, opened, &args.sign_in).await?.tokens,
+        Restored::Tokens(tokens) => tokens,
+        Restored::Refused | Restored::Nothing => {
+            sign_in(context, opened, &args.sign_in).await?.tokens
+        }
     };
     let token = match kind {
         TokenKind::Id => tokens.id.expose().to_owned(),
@@ -293,28 +346,41 @@ async fn remember(signed_in: &SignedIn) -> Result<(), SecretError> {
     .await
 }
 
-/// Fresh tokens from a remembered sign-in, or `None` (nothing remembered, no keyring,
-/// or the server refused it; a refused one is deleted).
+/// What a remembered sign-in gave.
+enum Restored {
+    Tokens(Tokens),
+    /// Nothing remembered (or no keyring, or a password was given).
+    Nothing,
+    /// One was remembered and the server refused it (a refused one is deleted).
+    Refused,
+}
+
+/// Fresh tokens from a remembered sign-in.
 async fn restore(
     context: &Context,
     opened: &OpenedProfile,
     username: Option<&str>,
     password_given: bool,
-) -> Option<Tokens> {
+) -> Restored {
     if password_given {
-        return None;
+        return Restored::Nothing;
     }
-    let username = username
+    let Some(username) = username
         .map(str::to_owned)
-        .or_else(|| opened.profile.username.clone())?;
+        .or_else(|| opened.profile.username.clone())
+    else {
+        return Restored::Nothing;
+    };
     let account = secrets::session_account(&opened.name, &username);
-    let remembered = keyring_get(account.clone()).await.ok().flatten()?;
+    let Some(remembered) = keyring_get(account.clone()).await.ok().flatten() else {
+        return Restored::Nothing;
+    };
     match opened
         .client
         .refresh(&remembered.refresh, &remembered.username)
         .await
     {
-        Ok(tokens) => Some(tokens),
+        Ok(tokens) => Restored::Tokens(tokens),
         Err(e) => {
             prompt_say(&format!(
                 "{} {}",
@@ -327,7 +393,7 @@ async fn restore(
             if e.kind() == Some(ErrorKind::InvalidRefreshToken) {
                 let _ = keyring_delete(account).await;
             }
-            None
+            Restored::Refused
         }
     }
 }

@@ -3,6 +3,7 @@
 //! Output rules: results go to stdout (only `token` ever prints a token), prompts and
 //! errors to stderr, and each kind of failure has its own exit code (see [`EXIT_CODES`]).
 
+mod convert;
 mod login;
 mod profile;
 mod prompt;
@@ -23,7 +24,10 @@ Exit codes:
   1  an unexpected failure (a file could not be written, for example)
   2  usage: bad arguments, an unknown or invalid profile
   3  authentication: Cognito refused the sign-in or a challenge answer
-  4  network: Cognito could not be reached, timed out or answered with something unreadable
+  4  network: Cognito or the API could not be reached, timed out or answered with something unreadable
+  5  refused: the API refused the conversion (401 after a refresh, 403, 4xx, 5xx, 504)
+  6  partial: the job ran but some PDFs failed (they are named on stderr)
+  130  stopped with Ctrl+C (the job may still finish on the server)
 
 Without a command, the desktop window opens.
 
@@ -87,6 +91,10 @@ pub enum Command {
     /// Sign out everywhere and delete the remembered sign-in (works offline too: the
     /// local part always happens).
     Logout(Box<LogoutArgs>),
+    /// Convert every PDF under a prefix to JPEG pages (the profile's defaults fill in what
+    /// is not given), follow the job to its end, print a summary or the JSON, optionally
+    /// download the pages.
+    Convert(Box<convert::ConvertArgs>),
     /// Run the local stack (Cognito, JWKS, an authorizer and conversion) on 127.0.0.1
     /// until Ctrl+C; with no --pool file, a demo user is printed.
     Serve(Box<serve::ServeArgs>),
@@ -164,6 +172,9 @@ pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_AUTH: u8 = 3;
 pub const EXIT_NETWORK: u8 = 4;
+pub const EXIT_REFUSED: u8 = 5;
+pub const EXIT_PARTIAL: u8 = 6;
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 impl CliError {
     pub fn usage(message: impl Into<String>) -> Self {
@@ -231,6 +242,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Logout(args)) => login::logout(&context, &args).await,
         Some(Command::Profile { action }) => profile::run(&context, action).await,
         Some(Command::Serve(args)) => serve::serve(*args).await,
+        Some(Command::Convert(args)) => convert::convert(&context, &args).await,
         // `main` opens the window when there is no command; from elsewhere, show help.
         None => {
             use clap::CommandFactory as _;

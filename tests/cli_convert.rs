@@ -1,0 +1,291 @@
+//! `receipt-desk convert` as a script runs it, end to end against the local stack on
+//! 127.0.0.1: the JSON matches the files on disk, --download writes every page, and each
+//! kind of failure has its exit code and names what went wrong.
+
+mod support;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use receipt_desk::local::{RunningStack, demo};
+
+const DEMO_PASSWORD: &str = "Receipts-r6!";
+const EXIT_USAGE: i32 = 2;
+const EXIT_AUTH: i32 = 3;
+const EXIT_PARTIAL: i32 = 6;
+
+struct Setup {
+    _runtime: tokio::runtime::Runtime,
+    stack: RunningStack,
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stack = runtime.block_on(support::start_local(dir.path().join("stack"), None));
+        let setup = Self {
+            _runtime: runtime,
+            stack,
+            dir,
+        };
+        let config = format!(
+            r#"default_profile = "local"
+[profiles.local]
+client_id = "receiptdeskdemo00000000001"
+cognito_endpoint = "{}"
+api_url = "{}"
+token_kind = "access"
+bucket = "demo"
+pdf_prefix = "api/receipts/r6/pdf/"
+upload_prefix = "api/receipts/r6/jpeg/"
+"#,
+            setup.stack.cognito_endpoint(),
+            setup.stack.api_url()
+        );
+        std::fs::write(setup.config(), config).expect("config");
+        setup
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
+            .args(args)
+            .env_clear()
+            .env("HOME", self.dir.path())
+            .env("RECEIPT_DESK_CONFIG", self.config())
+            .env("LANG", "C.UTF-8")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run receipt-desk");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("stdin");
+        child.wait_with_output().expect("wait")
+    }
+
+    fn bucket_file(&self, key: &str) -> PathBuf {
+        self.dir.path().join("stack/buckets/demo").join(key)
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn json_matches_the_files_on_disk_and_the_partial_failure_has_its_code() {
+    let setup = Setup::new();
+    let out = setup.run(
+        &["convert", "-u", "demo", "--password-stdin", "--json"],
+        &format!("{DEMO_PASSWORD}\n"),
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(EXIT_PARTIAL), "{stderr}");
+    assert!(stderr.contains("broken-upload.pdf"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let converted = json["converted"].as_array().expect("converted");
+    assert_eq!(converted.len(), demo::PAGES);
+    for page in converted {
+        let key = page["key"].as_str().expect("key");
+        let on_disk = std::fs::metadata(setup.bucket_file(key)).expect("the page is in the bucket");
+        assert_eq!(Some(on_disk.len()), page["bytes"].as_u64(), "{key}");
+    }
+    assert_eq!(
+        json["failed"][0]["source_key"],
+        "api/receipts/r6/pdf/broken-upload.pdf"
+    );
+    // Nothing secret on either stream.
+    assert!(!text(&out.stdout).contains(DEMO_PASSWORD) && !stderr.contains(DEMO_PASSWORD));
+    assert!(!text(&out.stdout).contains("eyJ") && !stderr.contains("eyJ"));
+}
+
+#[test]
+fn download_writes_every_page() {
+    let setup = Setup::new();
+    let folder = setup.dir.path().join("receipts");
+    let out = setup.run(
+        &[
+            "convert",
+            "-u",
+            "demo",
+            "--password-stdin",
+            "--download",
+            folder.to_str().expect("utf-8"),
+        ],
+        &format!("{DEMO_PASSWORD}\n"),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(EXIT_PARTIAL),
+        "{}",
+        text(&out.stderr)
+    );
+    let files = list(&folder);
+    assert_eq!(files.len(), demo::PAGES, "{files:?}");
+    assert!(files.contains(&"2024-06-文具-p1.jpg".to_owned()));
+    for name in &files {
+        let bytes = std::fs::read(folder.join(name)).expect("read");
+        assert!(bytes.starts_with(&[0xFF, 0xD8]), "{name}");
+    }
+    // The table names every page.
+    assert!(text(&out.stdout).contains("api/receipts/r6/jpeg/2024-07-cafe-scan-p1.jpg"));
+
+    // Run again: the files there are kept, not overwritten.
+    std::fs::write(folder.join(&files[0]), b"mine").expect("write");
+    let again = setup.run(
+        &[
+            "convert",
+            "-u",
+            "demo",
+            "--password-stdin",
+            "--download",
+            folder.to_str().expect("utf-8"),
+        ],
+        &format!("{DEMO_PASSWORD}\n"),
+    );
+    assert_eq!(again.status.code(), Some(EXIT_PARTIAL));
+    assert_eq!(
+        std::fs::read(folder.join(&files[0])).expect("read"),
+        b"mine"
+    );
+    assert!(text(&again.stderr).contains("already there were kept"));
+}
+
+fn list(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_bad_bucket_is_a_usage_error_with_the_reason_before_any_password() {
+    let setup = Setup::new();
+    // No password on stdin: the check must come first.
+    let out = setup.run(&["convert", "--bucket", "Receipts_2024"], "");
+    assert_eq!(out.status.code(), Some(EXIT_USAGE));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--bucket") && stderr.contains("is not allowed"),
+        "{stderr}"
+    );
+    let same = setup.run(
+        &[
+            "convert",
+            "--pdf-prefix",
+            "a/pdf/",
+            "--upload-prefix",
+            "a/pdf",
+        ],
+        "",
+    );
+    assert_eq!(same.status.code(), Some(EXIT_USAGE));
+    assert!(text(&same.stderr).contains("must differ"));
+}
+
+#[test]
+fn a_wrong_password_is_an_authentication_failure() {
+    let setup = Setup::new();
+    let out = setup.run(&["convert", "-u", "demo", "--password-stdin"], "wrong\n");
+    assert_eq!(out.status.code(), Some(EXIT_AUTH));
+    assert!(text(&out.stderr).contains("incorrect"));
+    assert!(text(&out.stdout).is_empty());
+}
+
+#[test]
+fn no_wait_prints_the_job_of_a_long_conversion() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stack = runtime.block_on(async {
+        let mut options = receipt_desk::local::StackOptions::new(dir.path().join("stack"));
+        options.convert.async_threshold_pages = 1;
+        receipt_desk::local::start(options).await.expect("stack")
+    });
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.local]\nclient_id = \"receiptdeskdemo00000000001\"\ncognito_endpoint = \"{}\"\napi_url = \"{}\"\ntoken_kind = \"access\"\n",
+            stack.cognito_endpoint(),
+            stack.api_url()
+        ),
+    )
+    .expect("config");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "convert",
+            "-u",
+            "demo",
+            "--password-stdin",
+            "--json",
+            "--bucket",
+            "demo",
+            "--pdf-prefix",
+            "api/receipts/r6/pdf/",
+            "--upload-prefix",
+            "api/receipts/r6/jpeg/",
+        ];
+        args.extend_from_slice(extra);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
+            .args(&args)
+            .env_clear()
+            .env("HOME", dir.path())
+            .env("RECEIPT_DESK_CONFIG", &config)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{DEMO_PASSWORD}\n").as_bytes())
+            .expect("stdin");
+        child.wait_with_output().expect("wait")
+    };
+    let out = run(&["--no-wait"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        json["status_url"]
+            .as_str()
+            .is_some_and(|u| u.contains("/Prod/jobs/"))
+    );
+    // Followed (the default), the same job ends with the pages and the failure.
+    let out = run(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(EXIT_PARTIAL),
+        "{}",
+        text(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        json["converted"].as_array().map(Vec::len),
+        Some(demo::PAGES)
+    );
+    // Not a terminal: progress comes as plain lines.
+    assert!(text(&out.stderr).contains("pages"), "{}", text(&out.stderr));
+}
