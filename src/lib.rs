@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod i18n;
 pub mod jobs;
 pub mod local;
+pub mod logging;
 pub mod secrets;
 pub mod session;
 pub mod thumbs;

@@ -1,17 +1,16 @@
 //! `receipt-desk`: parse the command line, set up logging, hand over to the front end.
 
-use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
 use receipt_desk::cli::{self, Cli};
 use receipt_desk::config::ThemePref;
 use receipt_desk::i18n::Lang;
-use receipt_desk::ui;
+use receipt_desk::{logging, ui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    let _logs = logging::init(cli.verbose, logging::default_dir().as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("receipt-desk-io")
@@ -69,24 +68,4 @@ fn run_window(cli: &Cli, runtime: &tokio::runtime::Runtime) -> ExitCode {
 fn fail(code: u8, message: &str) -> ExitCode {
     eprintln!("receipt-desk: {message}");
     ExitCode::from(code)
-}
-
-/// Logs go to stderr: warnings by default, more with -v. `RUST_LOG` overrides. Other
-/// crates stay at `warn` unless asked, so no HTTP internals reach the log.
-fn init_logging(verbose: u8) {
-    let ours = match verbose {
-        0 => "warn",
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new(format!("warn,receipt_desk={ours}"))
-    });
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .init();
 }

@@ -128,7 +128,7 @@ pub fn run(options: AppOptions) -> Result<(), String> {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Receipt Desk")
-            .with_app_id("receipt-desk")
+            .with_app_id("io.github.receiptdesk.ReceiptDesk")
             .with_inner_size([1040.0, 720.0])
             .with_min_inner_size([MIN_WIDTH, MIN_HEIGHT])
             .with_icon(icon),
@@ -695,6 +695,12 @@ impl App {
                     if let Some(record) = record {
                         record.server_job = live.server_job.or(record.server_job.take());
                         record.finish(finished, jiff::Timestamp::now().as_second());
+                        if let Some(failure) = &record.failure {
+                            crate::logging::note_problem(format!(
+                                "job {}: {:?}: {}",
+                                record.id, failure.kind, failure.message
+                            ));
+                        }
                     }
                     if let Some(kind) = switched
                         && let Some(profile) = self.config.profiles.get_mut(&self.profile_name)

@@ -274,6 +274,34 @@ impl App {
         let lang = self.lang;
         ui.heading(lang.pick("Settings", "設定"));
         self.preferences(ui);
+        ui.horizontal(|ui| {
+            if ui
+                .button(lang.pick("Copy diagnostics", "診断情報をコピー"))
+                .on_hover_text(lang.pick(
+                    "Version, system, the profile (no secrets) and the last problems, for a bug report.",
+                    "バージョン、システム、プロファイル（秘密情報なし）、最近の問題。不具合の報告用です。",
+                ))
+                .clicked()
+            {
+                let session = match &self.session {
+                    crate::session::SessionState::SignedIn { expires_at, refreshes, .. } => {
+                        format!("signed in, valid until {expires_at}, {refreshes} refresh(es)")
+                    }
+                    crate::session::SessionState::SignedOut { reason } => {
+                        format!("signed out{}", reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default())
+                    }
+                };
+                let text = crate::logging::diagnostics(&self.profile_name, self.profile(), &session);
+                ui.ctx().copy_text(text);
+                self.settings.message = Some((true, lang.pick("Diagnostics copied.", "診断情報をコピーしました。").to_owned()));
+            }
+            if let Some(dir) = crate::logging::default_dir() {
+                ui.weak(match lang {
+                    Lang::En => format!("Logs: {}", dir.display()),
+                    Lang::Ja => format!("ログ: {}", dir.display()),
+                });
+            }
+        });
         ui.separator();
         ui.heading(lang.pick("Profiles", "プロファイル"));
         let names: Vec<String> = self.config.profiles.keys().cloned().collect();

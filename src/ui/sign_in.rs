@@ -230,6 +230,7 @@ impl App {
                 self.sign_in.challenge = Some(challenge);
             }
             Err(e) => {
+                crate::logging::note_problem(format!("sign-in: {e}"));
                 self.sign_in.error = Some(i18n::cognito_error(&e, lang));
                 match e.kind() {
                     Some(ErrorKind::AttemptsExceeded | ErrorKind::TooManyRequests) => {
