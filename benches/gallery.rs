@@ -75,11 +75,8 @@ fn fill_bucket(data: &Path, pages: usize) -> usize {
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
     let wanted = if measuring { 1000 } else { demo::PAGES };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    // The app's own runtime settings.
+    let runtime = receipt_desk::runtime().expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
     let stack_data = dir.path().join("stack");
     std::fs::create_dir_all(&stack_data).expect("stack dir");

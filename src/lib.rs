@@ -20,3 +20,14 @@ pub mod thumbs;
 pub mod totp;
 pub mod ui;
 pub mod validate;
+
+/// The async runtime the app and the commands run on. Few blocking threads: they decode
+/// images and talk to the keyring, and each new thread that allocates can cost a malloc
+/// arena of its own (measured: 233 MB peak RSS with the default 512 against 185 MB).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("receipt-desk-io")
+        .max_blocking_threads(4)
+        .build()
+}

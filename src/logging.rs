@@ -39,8 +39,10 @@ pub fn init(verbose: u8, dir: Option<&Path>) -> Guard {
         2 => "debug",
         _ => "trace",
     };
-    let stderr_filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,receipt_desk={ours}")));
+    let stderr_filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new(format!("warn,receipt_desk={ours}"))
+        });
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -135,7 +137,11 @@ impl tracing::field::Visit for Fields<'_> {
 
 /// What "Copy diagnostics" puts on the clipboard: version, system, the profile (which
 /// holds no secret), and the recent problems.
-pub fn diagnostics(profile_name: &str, profile: Option<&crate::config::Profile>, session: &str) -> String {
+pub fn diagnostics(
+    profile_name: &str,
+    profile: Option<&crate::config::Profile>,
+    session: &str,
+) -> String {
     let mut lines = vec![
         format!("receipt-desk {}", env!("CARGO_PKG_VERSION")),
         format!("os {} {}", std::env::consts::OS, std::env::consts::ARCH),
@@ -144,7 +150,12 @@ pub fn diagnostics(profile_name: &str, profile: Option<&crate::config::Profile>,
     if let Some(profile) = profile {
         let mut shown = profile.clone();
         shown.username = shown.username.map(|_| "(set)".to_owned());
-        lines.push(toml::to_string(&shown).unwrap_or_default().trim_end().to_owned());
+        lines.push(
+            toml::to_string(&shown)
+                .unwrap_or_default()
+                .trim_end()
+                .to_owned(),
+        );
     }
     lines.push(format!("session {session}"));
     lines.push("recent problems:".to_owned());

@@ -11,11 +11,7 @@ use receipt_desk::{logging, ui};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let _logs = logging::init(cli.verbose, logging::default_dir().as_deref());
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("receipt-desk-io")
-        .build()
-    {
+    let runtime = match receipt_desk::runtime() {
         Ok(runtime) => runtime,
         Err(e) => {
             return fail(

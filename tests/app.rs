@@ -670,3 +670,27 @@ fn expired_links_are_renewed_through_the_job_status() {
         "fresh links were fetched"
     );
 }
+
+#[test]
+fn damaged_pages_show_marked_tiles_and_the_others_load() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    click_button(&mut app, "Start");
+    // Away from the gallery while the job runs, so nothing is loaded yet.
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num4]);
+    fixture.settle(&mut app);
+    // Damage two pages in the bucket: one cut short, one emptied.
+    let pages_dir = fixture
+        .data_dir()
+        .join("local-stack/buckets/demo/api/receipts/r6/jpeg");
+    let taxi = pages_dir.join("2024-06-taxi-p1.jpg");
+    let bytes = std::fs::read(&taxi).expect("a converted page");
+    std::fs::write(&taxi, &bytes[..bytes.len() / 3]).expect("cut");
+    std::fs::write(pages_dir.join("2024-05-konbini-p1.jpg"), b"").expect("empty");
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num3]);
+    fixture.settle(&mut app);
+    let pages = receipt_desk::local::demo::PAGES;
+    assert_eq!(app.state().gallery_state().counts(), (pages - 2, 2, 0));
+    app.get_by_label_contains(&format!("{} shown · 2 failed", pages - 2));
+}

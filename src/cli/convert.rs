@@ -22,7 +22,10 @@ use crate::thumbs::{self, Thumbnailer};
 use crate::validate;
 
 #[derive(Debug, Args)]
-#[expect(clippy::struct_excessive_bools, reason = "each bool is a command-line flag")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each bool is a command-line flag"
+)]
 pub struct ConvertArgs {
     /// The S3 bucket (default: the profile's).
     #[arg(long)]

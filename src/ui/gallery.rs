@@ -18,8 +18,10 @@ use crate::i18n::Lang;
 use crate::jobs::JobRecord;
 use crate::thumbs::{self, FetchError, Item, Pixels, Source};
 
-/// Textures uploaded per frame at most, so no frame stalls.
+/// Textures uploaded per frame at most, so no frame stalls…
 const UPLOADS_PER_FRAME: usize = 4;
+/// …and no more once this much of the frame went to uploads.
+const UPLOAD_TIME: std::time::Duration = std::time::Duration::from_micros(1500);
 /// Thumbnail requests in flight at most (downloads are bounded again inside).
 const MAX_REQUESTS: usize = 32;
 /// Room under a thumbnail for its file name and page.
@@ -184,6 +186,11 @@ impl GalleryState {
         self.viewer.as_ref()
     }
 
+    /// Decoded thumbnails waiting for a frame to upload them.
+    pub fn uploads_waiting(&self) -> usize {
+        self.ready.len()
+    }
+
     /// Bytes of thumbnail textures held (bounded by [`TEXTURE_BUDGET`]).
     pub fn texture_bytes(&self) -> usize {
         self.textures.bytes()
@@ -235,7 +242,11 @@ impl App {
             }
         }
         gallery.inflight = still;
+        let started = std::time::Instant::now();
         for _ in 0..UPLOADS_PER_FRAME {
+            if started.elapsed() > UPLOAD_TIME {
+                break;
+            }
             let Some((key, pixels)) = gallery.ready.pop_front() else {
                 break;
             };

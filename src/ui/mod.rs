@@ -352,9 +352,10 @@ impl App {
         }
     }
 
-    /// Work in flight (network calls, keyring calls, file writes).
+    /// Work in flight (network calls, keyring calls, file writes) and thumbnails waiting
+    /// for their upload in a coming frame.
     pub fn in_flight(&self) -> usize {
-        self.tasks.in_flight()
+        self.tasks.in_flight() + self.gallery.uploads_waiting()
     }
 
     /// Resolves when no work is in flight.
