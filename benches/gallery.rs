@@ -152,8 +152,11 @@ fn main() {
     let mut job = JobRecord::new("bench".to_owned(), "bench".to_owned(), request, 0);
     job.finish(Ok((result, receipt_desk::api::Diagnostics::default())), 1);
     file.add(job);
-    receipt_desk::jobs::write_atomic(&JobFile::path(&app_dir.join("data")), &file.to_json())
-        .expect("jobs");
+    receipt_desk::fsutil::write_private_atomic(
+        &JobFile::path(&app_dir.join("data")),
+        &file.to_json(),
+    )
+    .expect("jobs");
 
     let options = AppOptions {
         config_path: app_dir.join("config.toml"),

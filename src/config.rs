@@ -5,7 +5,6 @@
 //! `RECEIPT_DESK_CONFIG` names another, so tests never touch a person's real settings.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use reqwest::Url;
@@ -265,30 +264,8 @@ impl Config {
         };
         let text = toml::to_string_pretty(self)
             .map_err(|e| write_err(std::io::Error::other(e.to_string())))?;
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        if let Some(dir) = dir {
-            std::fs::create_dir_all(dir).map_err(write_err)?;
-        }
-        let file_name = path.file_name().map_or_else(
-            || "config.toml".to_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-        let result = (|| {
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&tmp)?;
-            file.write_all(b"# Receipt Desk profiles. No secrets are kept in this file.\n")?;
-            file.write_all(text.as_bytes())?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, path)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result.map_err(write_err)
+        let text = format!("# Receipt Desk profiles. No secrets are kept in this file.\n{text}");
+        crate::fsutil::write_private_atomic(path, text.as_bytes()).map_err(write_err)
     }
 
     /// Keeps the token kind that proved to work for a profile (after the API refused the

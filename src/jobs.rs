@@ -321,32 +321,6 @@ impl JobFile {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, owner-only.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,7 +400,7 @@ mod tests {
         assert_eq!(file.recent.bucket.len(), MAX_RECENT);
         assert_eq!(file.recent.bucket[0], "bucket11");
         assert_eq!(file.jobs[0].id, "11");
-        write_atomic(&path, &file.to_json()).expect("write");
+        crate::fsutil::write_private_atomic(&path, &file.to_json()).expect("write");
         let (loaded, problem) = JobFile::load(&path);
         assert_eq!(problem, None);
         assert_eq!(loaded.jobs.len(), 12);

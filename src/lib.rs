@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cognito;
 pub mod config;
 pub mod credentials;
+pub mod fsutil;
 pub mod i18n;
 pub mod jobs;
 pub mod local;

@@ -109,22 +109,11 @@ pub(super) async fn ready(context: &Context, args: &SignInArgs) -> Result<Ready,
 }
 
 pub(super) async fn token(context: &Context, args: &TokenArgs) -> Result<(), CliError> {
-    let opened = open_profile(context).await?;
-    let kind = args.kind(opened.profile.token_kind);
     // A remembered sign-in serves without a password, unless one is being given.
-    let tokens = match restore(
-        context,
-        &opened,
-        args.sign_in.username.as_deref(),
-        args.sign_in.password_stdin,
-    )
-    .await
-    {
-        Restored::Tokens(tokens) => tokens,
-        Restored::Refused | Restored::Nothing => {
-            sign_in(context, opened, &args.sign_in).await?.tokens
-        }
-    };
+    let Ready {
+        profile, tokens, ..
+    } = ready(context, &args.sign_in).await?;
+    let kind = args.kind(profile.token_kind);
     let token = match kind {
         TokenKind::Id => tokens.id.expose().to_owned(),
         TokenKind::Access => tokens.access.expose().to_owned(),

@@ -105,21 +105,7 @@ pub(crate) fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Writes a file that only its owner may read, atomically.
-pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
-}
+pub(crate) use crate::fsutil::write_private_atomic as write_private;
 
 /// The pool's two signing keys.
 pub struct TokenMint {

@@ -116,7 +116,7 @@ fn write(path: &Path, etag: &str, source_bytes: u64, pixels: &Pixels) -> std::io
     data.extend_from_slice(&(etag.len() as u16).to_be_bytes());
     data.extend_from_slice(etag);
     data.extend_from_slice(&jpeg);
-    crate::jobs::write_atomic(path, &data)
+    crate::fsutil::write_private_atomic(path, &data)
 }
 
 #[cfg(test)]

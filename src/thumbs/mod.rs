@@ -186,7 +186,7 @@ impl Thumbnailer {
     pub async fn save(&self, url: &str, path: &std::path::Path) -> Result<(), FetchError> {
         let (bytes, _) = self.fetch(url).await?;
         let path = path.to_owned();
-        tokio::task::spawn_blocking(move || crate::jobs::write_atomic(&path, &bytes))
+        tokio::task::spawn_blocking(move || crate::fsutil::write_private_atomic(&path, &bytes))
             .await
             .map_err(|e| FetchError::Write(e.to_string()))?
             .map_err(|e| FetchError::Write(e.to_string()))

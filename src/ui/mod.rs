@@ -253,7 +253,7 @@ impl App {
         });
         let jobs_path = JobFile::path(&options.data_dir);
         let jobs_writer = Writer::new(&tasks, move |bytes: &Vec<u8>| {
-            job_model::write_atomic(&jobs_path, bytes)
+            crate::fsutil::write_private_atomic(&jobs_path, bytes)
                 .map_err(|e| format!("{}: {e}", jobs_path.display()))
         });
         let lang = options
