@@ -45,11 +45,17 @@ pub struct ConvertedPage {
     pub bytes: Option<u64>,
 }
 
+/// A PDF (or a page of one) that could not be converted: `error` is the server's English
+/// text; `reason` a stable code (`damaged_pdf`, `encrypted_pdf`, `not_pdf`, `too_large`,
+/// `render_timeout`, `unreadable`, …) that `i18n::failure_reason` translates. Older
+/// servers send no code; unknown codes fall back to the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedPdf {
     pub source_key: String,
     #[serde(default)]
     pub error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -125,13 +131,35 @@ pub enum ApiError {
     },
     #[error("network error talking to the API: {0}")]
     Network(String),
+    /// The API took the request (the connection was made) and did not answer in time.
+    #[error("the API did not answer within {seconds} s")]
+    Timeout { seconds: u64 },
     #[error(transparent)]
     Session(#[from] SessionError),
+}
+
+/// How long the API client waits: to connect, and for the whole exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiTimeouts {
+    pub connect: Duration,
+    pub overall: Duration,
+}
+
+impl Default for ApiTimeouts {
+    /// 10 s to connect; 35 s in all, because API Gateway gives up at 29 s and a little
+    /// more lets its 504 arrive.
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            overall: Duration::from_secs(35),
+        }
+    }
 }
 
 /// The API of one profile.
 pub struct ApiClient {
     http: reqwest::Client,
+    timeouts: ApiTimeouts,
     api_url: Url,
     session: Arc<Session>,
     kind: Mutex<TokenKind>,
@@ -166,14 +194,25 @@ impl ApiClient {
         kind: TokenKind,
         style: HeaderStyle,
     ) -> Result<Self, ApiError> {
+        Self::with_timeouts(api_url, session, kind, style, ApiTimeouts::default())
+    }
+
+    /// [`ApiClient::new`] with other timeouts (tests wait seconds, not 35 s).
+    pub fn with_timeouts(
+        api_url: Url,
+        session: Arc<Session>,
+        kind: TokenKind,
+        style: HeaderStyle,
+        timeouts: ApiTimeouts,
+    ) -> Result<Self, ApiError> {
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            // API Gateway gives up at 29 s; a little more lets its 504 arrive.
-            .timeout(Duration::from_secs(35))
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.overall)
             .build()
             .map_err(|e| ApiError::Network(e.to_string()))?;
         Ok(Self {
             http,
+            timeouts,
             api_url,
             session,
             kind: Mutex::new(kind),
@@ -232,7 +271,7 @@ impl ApiClient {
         let mut response = request
             .send()
             .await
-            .map_err(|e| ApiError::Network(scrub(&e.to_string(), &[authorization])))?;
+            .map_err(|e| self.transport_error(&e, authorization))?;
         let header = |name: &str| {
             response
                 .headers()
@@ -250,7 +289,7 @@ impl ApiClient {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| ApiError::Network(e.to_string()))?
+            .map_err(|e| self.transport_error(&e, authorization))?
         {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
                 return Err(ApiError::Network(format!(
@@ -264,6 +303,18 @@ impl ApiClient {
             body,
             diagnostics,
         })
+    }
+
+    /// A connection made and then no answer in time is a timeout (the server is there but
+    /// slow); a connection that could not be made is a network problem.
+    fn transport_error(&self, error: &reqwest::Error, authorization: &str) -> ApiError {
+        if error.is_timeout() && !error.is_connect() {
+            ApiError::Timeout {
+                seconds: self.timeouts.overall.as_secs(),
+            }
+        } else {
+            ApiError::Network(scrub(&error.to_string(), &[authorization]))
+        }
     }
 
     /// Sends with the current token; on 401 refreshes or switches kind as the message
@@ -412,6 +463,19 @@ mod tests {
         let result: ConvertResult = serde_json::from_slice(body).expect("parse");
         assert_eq!(result.converted[0].url, None);
         assert_eq!(result.failed[0].error, "not a PDF");
+        assert_eq!(result.failed[0].reason, None, "older servers send no code");
+    }
+
+    #[test]
+    fn failure_reason_codes_are_read_and_unknown_ones_kept() {
+        let body = br#"{"converted":[],"failed":[
+            {"source_key":"a.pdf","error":"the PDF is damaged","reason":"damaged_pdf"},
+            {"source_key":"b.pdf","error":"something new","reason":"brand_new_code"}]}"#;
+        let result: ConvertResult = serde_json::from_slice(body).expect("parse");
+        assert_eq!(result.failed[0].reason.as_deref(), Some("damaged_pdf"));
+        assert_eq!(result.failed[1].reason.as_deref(), Some("brand_new_code"));
+        let again = serde_json::to_value(&result.failed[0]).expect("serialise");
+        assert_eq!(again["reason"], "damaged_pdf", "--json passes the code on");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! keyring. The file lives in the platform config dir unless `--config` or
 //! `RECEIPT_DESK_CONFIG` names another, so tests never touch a person's real settings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use reqwest::Url;
@@ -39,10 +39,38 @@ pub enum ConfigError {
     Invalid {
         profile: String,
         field: &'static str,
-        reason: String,
+        reason: InvalidReason,
     },
     #[error("no config directory could be found for this user (set {CONFIG_ENV})")]
     NoConfigDir,
+}
+
+/// Why a profile field cannot be used; `i18n::config_error` makes it a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidReason {
+    #[error("\"{0}\" is not an app client id (letters and digits, up to 128)")]
+    ClientId(String),
+    #[error("\"{0}\" is not a region name like ap-northeast-1")]
+    Region(String),
+    #[error("is not set (nor cognito_endpoint)")]
+    NoRegion,
+    #[error(
+        "is filled in by the app, which runs this profile's local stack; from the command line, run `receipt-desk serve` and point a profile at it"
+    )]
+    LocalStackEndpoint,
+    #[error("{0}")]
+    Url(UrlProblem),
+}
+
+/// Why a service URL cannot be used; `i18n::url_problem` makes it a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlProblem {
+    #[error("\"{text}\" is not a URL ({detail})")]
+    NotUrl { text: String, detail: String },
+    #[error("\"{text}\" must use https (plain http is only for 127.0.0.1 or localhost)")]
+    PlainHttp { text: String },
+    #[error("\"{text}\" has the scheme {scheme}; use https")]
+    Scheme { text: String, scheme: String },
 }
 
 /// Which token the API's authorizer takes.
@@ -99,30 +127,32 @@ pub struct Profile {
 impl Profile {
     /// The Cognito endpoint: the override when set, else the region's.
     pub fn cognito_endpoint(&self, name: &str) -> Result<Url, ConfigError> {
-        let invalid = |field, reason: String| ConfigError::Invalid {
+        let invalid = |field, reason| ConfigError::Invalid {
             profile: name.to_owned(),
             field,
             reason,
         };
         if let Some(url) = &self.cognito_endpoint {
-            return check_service_url(url).map_err(|r| invalid("cognito_endpoint", r));
+            return service_url(url)
+                .map_err(|p| invalid("cognito_endpoint", InvalidReason::Url(p)));
         }
         if self.local_stack {
             return Err(invalid(
                 "cognito_endpoint",
-                "is filled in by the app, which runs this profile's local stack; from the command line, run `receipt-desk serve` and point a profile at it".to_owned(),
+                InvalidReason::LocalStackEndpoint,
             ));
         }
         let region = self
             .region
             .as_deref()
-            .ok_or_else(|| invalid("region", "is not set (nor cognito_endpoint)".to_owned()))?;
-        cognito::region_endpoint(region).map_err(|e| invalid("region", e.to_string()))
+            .ok_or_else(|| invalid("region", InvalidReason::NoRegion))?;
+        cognito::region_endpoint(region)
+            .map_err(|_| invalid("region", InvalidReason::Region(region.to_owned())))
     }
 
     /// Every field checked as the settings screen checks them.
     pub fn validate(&self, name: &str) -> Result<(), ConfigError> {
-        let invalid = |field, reason: String| ConfigError::Invalid {
+        let invalid = |field, reason| ConfigError::Invalid {
             profile: name.to_owned(),
             field,
             reason,
@@ -130,39 +160,46 @@ impl Profile {
         if !cognito::is_client_id(&self.client_id) {
             return Err(invalid(
                 "client_id",
-                format!(
-                    "\"{}\" is not an app client id (letters and digits, up to 128)",
-                    self.client_id
-                ),
+                InvalidReason::ClientId(self.client_id.clone()),
             ));
         }
         if let Some(region) = &self.region
             && !cognito::is_region_name(region)
         {
-            return Err(invalid(
-                "region",
-                format!("\"{region}\" is not a region name like ap-northeast-1"),
-            ));
+            return Err(invalid("region", InvalidReason::Region(region.clone())));
         }
         self.cognito_endpoint(name)?;
         if let Some(url) = &self.api_url {
-            check_service_url(url).map_err(|r| invalid("api_url", r))?;
+            service_url(url).map_err(|p| invalid("api_url", InvalidReason::Url(p)))?;
         }
         Ok(())
     }
 }
 
 /// A service URL must be `https`, except on this machine (`http://127.0.0.1`, `localhost`, `[::1]`).
-pub fn check_service_url(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text.trim()).map_err(|e| format!("\"{text}\" is not a URL ({e})"))?;
+/// The problem is typed: `i18n::url_problem` says it in the person's language.
+pub fn service_url(text: &str) -> Result<Url, UrlProblem> {
+    let url = Url::parse(text.trim()).map_err(|e| UrlProblem::NotUrl {
+        text: text.to_owned(),
+        detail: e.to_string(),
+    })?;
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
-        "http" => Err(format!(
-            "\"{text}\" must use https (plain http is only for 127.0.0.1 or localhost)"
-        )),
-        other => Err(format!("\"{text}\" has the scheme {other}; use https")),
+        "http" => Err(UrlProblem::PlainHttp {
+            text: text.to_owned(),
+        }),
+        other => Err(UrlProblem::Scheme {
+            text: text.to_owned(),
+            scheme: other.to_owned(),
+        }),
     }
+}
+
+/// [`service_url`] with the problem in English (for logs and older callers; people
+/// should see `i18n::url_problem`).
+pub fn check_service_url(text: &str) -> Result<Url, String> {
+    service_url(text).map_err(|p| p.to_string())
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -184,6 +221,11 @@ pub struct Config {
     /// The window's preferences.
     #[serde(skip_serializing_if = "UiPrefs::is_default")]
     pub ui: UiPrefs,
+    /// Profile → usernames whose sign-in is remembered in the OS keyring. Only names, no
+    /// secret: a session that cannot reach the keyring (cron has no session bus) can then
+    /// say where the sign-in is instead of asking for a password nobody will type.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub remembered: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Language and theme: follow the system unless chosen.
@@ -297,6 +339,41 @@ impl Config {
         config.save(path)
     }
 
+    /// Whether `username`'s sign-in with `profile` was remembered in the keyring (and not
+    /// signed out since).
+    pub fn is_remembered(&self, profile: &str, username: &str) -> bool {
+        self.remembered
+            .get(profile)
+            .is_some_and(|users| users.contains(username))
+    }
+
+    /// Records (or forgets) that `username`'s sign-in with `profile` is in the keyring:
+    /// re-reads the file, changes that one mark, writes it back atomically.
+    pub fn mark_remembered(
+        path: &Path,
+        profile: &str,
+        username: &str,
+        remembered: bool,
+    ) -> Result<(), ConfigError> {
+        let mut config = Self::load(path)?;
+        if config.is_remembered(profile, username) == remembered {
+            return Ok(());
+        }
+        if remembered {
+            config
+                .remembered
+                .entry(profile.to_owned())
+                .or_default()
+                .insert(username.to_owned());
+        } else if let Some(users) = config.remembered.get_mut(profile) {
+            users.remove(username);
+            if users.is_empty() {
+                config.remembered.remove(profile);
+            }
+        }
+        config.save(path)
+    }
+
     /// The profile `name`, or the default one, or the only one.
     pub fn profile(&self, name: Option<&str>) -> Result<(String, &Profile), ConfigError> {
         let chosen = match name.or(self.default_profile.as_deref()) {
@@ -396,6 +473,25 @@ mod tests {
         assert_eq!(loaded.profiles["work"].token_kind, TokenKind::Access);
         assert_eq!(loaded.profiles["home"].token_kind, TokenKind::Id);
         assert!(Config::remember_token_kind(&path, "gone", TokenKind::Id).is_err());
+    }
+
+    #[test]
+    fn remembered_marks_name_profile_and_user_and_are_forgotten() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        let mut config = Config::default();
+        config.profiles.insert("work".to_owned(), sample());
+        config.save(&path).expect("save");
+        Config::mark_remembered(&path, "work", "alice", true).expect("mark");
+        let loaded = Config::load(&path).expect("load");
+        assert!(loaded.is_remembered("work", "alice"));
+        assert!(!loaded.is_remembered("work", "bob"));
+        assert!(!loaded.is_remembered("home", "alice"));
+        assert_eq!(loaded.profiles, config.profiles, "nothing else changed");
+        Config::mark_remembered(&path, "work", "alice", false).expect("forget");
+        let loaded = Config::load(&path).expect("load");
+        assert!(!loaded.is_remembered("work", "alice"));
+        assert!(loaded.remembered.is_empty());
     }
 
     #[test]

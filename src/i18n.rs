@@ -212,6 +212,249 @@ pub fn cognito_error(error: &CognitoError, lang: Lang) -> String {
     }
 }
 
+/// A service URL's problem (profile settings, `--api-url`), in the person's language.
+pub fn url_problem(problem: &crate::config::UrlProblem, lang: Lang) -> String {
+    use crate::config::UrlProblem as P;
+    match (problem, lang) {
+        (P::NotUrl { text, detail }, Lang::En) => format!("\"{text}\" is not a URL ({detail})."),
+        (P::NotUrl { text, detail }, Lang::Ja) => {
+            format!("「{text}」は URL ではありません（{detail}）。")
+        }
+        (P::PlainHttp { text }, Lang::En) => {
+            format!("\"{text}\" must use https (plain http is only for 127.0.0.1 or localhost).")
+        }
+        (P::PlainHttp { text }, Lang::Ja) => format!(
+            "「{text}」は https にしてください（http が使えるのは 127.0.0.1 と localhost だけです）。"
+        ),
+        (P::Scheme { text, scheme }, Lang::En) => {
+            format!("\"{text}\" has the scheme {scheme}; use https.")
+        }
+        (P::Scheme { text, scheme }, Lang::Ja) => {
+            format!("「{text}」のスキームは {scheme} です。https を使ってください。")
+        }
+    }
+}
+
+/// Why a profile field is not valid, in the person's language (without the field name).
+pub fn invalid_reason(reason: &crate::config::InvalidReason, lang: Lang) -> String {
+    use crate::config::InvalidReason as R;
+    match (reason, lang) {
+        (R::ClientId(id), Lang::En) => format!(
+            "\"{id}\" is not an app client id (letters and digits, up to 128; 26 in Cognito)."
+        ),
+        (R::ClientId(id), Lang::Ja) => format!(
+            "「{id}」はアプリクライアント ID ではありません（英数字で 128 文字まで。Cognito では 26 文字）。"
+        ),
+        (R::Region(region), Lang::En) => {
+            format!("\"{region}\" is not a region name like ap-northeast-1.")
+        }
+        (R::Region(region), Lang::Ja) => {
+            format!("「{region}」は ap-northeast-1 のようなリージョン名ではありません。")
+        }
+        (R::NoRegion, _) => lang
+            .pick(
+                "The region is not set (nor a Cognito endpoint).",
+                "リージョンが設定されていません（Cognito エンドポイントもありません）。",
+            )
+            .to_owned(),
+        (R::LocalStackEndpoint, _) => lang
+            .pick(
+                "This profile's Cognito endpoint is filled in by the app, which runs its local stack; from the command line, run `receipt-desk serve` and point a profile at it.",
+                "このプロファイルの Cognito エンドポイントは、ローカルスタックを動かすアプリが設定します。コマンドラインでは `receipt-desk serve` を実行し、プロファイルをそこに向けてください。",
+            )
+            .to_owned(),
+        (R::Url(problem), _) => url_problem(problem, lang),
+    }
+}
+
+/// A config problem as a sentence with the next step.
+pub fn config_error(error: &crate::config::ConfigError, lang: Lang) -> String {
+    use crate::config::{CONFIG_ENV, ConfigError as E};
+    if lang == Lang::En {
+        // The error's own text is the English sentence.
+        return error.to_string();
+    }
+    match error {
+        E::Read { path, source } => format!("{} を読み込めません: {source}", path.display()),
+        E::Parse { path, message } => format!(
+            "{} は正しい設定ファイルではありません: {message}",
+            path.display()
+        ),
+        E::Write { path, source } => format!("{} に書き込めません: {source}", path.display()),
+        E::UnknownProfile { name, known } => {
+            let known = if known == "none" { "なし" } else { known };
+            format!("「{name}」という名前のプロファイルはありません（あるもの: {known}）")
+        }
+        E::NoProfile => "プロファイルがまだありません。`receipt-desk profile set 名前 --region … --client-id …` で作成してください".to_owned(),
+        E::Invalid {
+            profile,
+            field,
+            reason,
+        } => format!(
+            "プロファイル「{profile}」の {field}: {}",
+            invalid_reason(reason, lang)
+        ),
+        E::NoConfigDir => format!(
+            "このユーザーの設定フォルダーが見つかりません。{CONFIG_ENV} に設定ファイルのパスを指定してください"
+        ),
+    }
+}
+
+/// A converter's reason for a failed PDF or page: the known `reason` codes of the
+/// `/convert` contract in the person's language (keeping a leading "page N: "), else the
+/// server's English text as it came.
+pub fn failure_reason(code: Option<&str>, english: &str, lang: Lang) -> String {
+    let sentence = match code {
+        Some("not_pdf") => lang.pick(
+            "Not a PDF (the file has no %PDF- header).",
+            "PDF ではありません（%PDF- ヘッダーがありません）。",
+        ),
+        Some("encrypted_pdf") => lang.pick(
+            "The PDF is encrypted or password-protected: save an unprotected copy and upload it again.",
+            "PDF が暗号化されているか、パスワードで保護されています。保護のないコピーを保存してアップロードし直してください。",
+        ),
+        Some("damaged_pdf") => lang.pick(
+            "The PDF is damaged and cannot be read: scan or export it again.",
+            "PDF が壊れていて読み込めません。スキャンまたは書き出しをやり直してください。",
+        ),
+        Some("no_pages") => lang.pick("The PDF has no pages.", "PDF にページがありません。"),
+        Some("too_large") => lang.pick(
+            "The page is larger than the converter allows.",
+            "ページが変換できる大きさを超えています。",
+        ),
+        Some("unreadable") => lang.pick(
+            "The file could not be read from the bucket.",
+            "バケットからファイルを読み込めませんでした。",
+        ),
+        Some("render_timeout") => lang.pick(
+            "Rendering took too long and was stopped.",
+            "描画に時間がかかりすぎたため中止しました。",
+        ),
+        Some("render_failed") => lang.pick(
+            "The page could not be rendered.",
+            "ページを描画できませんでした。",
+        ),
+        Some("encode_failed") => lang.pick(
+            "The page could not be encoded as JPEG.",
+            "ページを JPEG に変換できませんでした。",
+        ),
+        Some("write_failed") => lang.pick(
+            "The JPEG could not be written to the bucket.",
+            "JPEG をバケットに書き込めませんでした。",
+        ),
+        _ => return english.to_owned(),
+    };
+    // "page 3: …" from the server keeps its page number.
+    let page = english
+        .strip_prefix("page ")
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(n, _)| n.parse::<u32>().ok());
+    match (page, lang) {
+        (Some(n), Lang::En) => format!("Page {n}: {sentence}"),
+        (Some(n), Lang::Ja) => format!("{n} ページ目: {sentence}"),
+        (None, _) => sentence.to_owned(),
+    }
+}
+
+/// What an API that took the connection and never answered means, and what to do.
+pub fn api_timeout(lang: Lang) -> &'static str {
+    lang.pick(
+        "The API accepted the connection but did not answer in time. API Gateway stops waiting after 29 seconds, so the conversion may still be running: look at the upload prefix in a minute, or retry.",
+        "API は接続を受け付けましたが、時間内に応答しませんでした。API Gateway は 29 秒で応答待ちをやめるため、変換はまだ実行中の可能性があります。少し待ってアップロード先を確認するか、再実行してください。",
+    )
+}
+
+/// An API failure as a sentence with the next step; details (status, ids) last.
+pub fn api_error(error: &crate::api::ApiError, lang: Lang) -> String {
+    use crate::api::ApiError as E;
+    use crate::session::SessionError;
+    let ids = |d: &crate::api::Diagnostics| {
+        let mut parts = vec![format!("HTTP {}", d.status)];
+        if let Some(id) = &d.request_id {
+            parts.push(format!("x-amzn-RequestId {id}"));
+        }
+        if let Some(id) = &d.apigw_id {
+            parts.push(format!("x-amz-apigw-id {id}"));
+        }
+        parts.join("; ")
+    };
+    match error {
+        E::Unauthorized {
+            message,
+            sent,
+            diagnostics,
+        } => format!(
+            "{} ({message}; {sent}; {})",
+            lang.pick(
+                "The API's authorizer refused the token, even after a refresh and with the other token kind. The API probably trusts another user pool or app client: check the profile's client id and API URL.",
+                "API のオーソライザーがトークンを拒否しました（更新後も、もう一方の種類のトークンでも）。API が別のユーザープールまたはアプリクライアントを信頼している可能性があります。プロファイルのクライアント ID と API の URL を確認してください。",
+            ),
+            ids(diagnostics)
+        ),
+        E::Refused {
+            message,
+            diagnostics,
+        } => {
+            let sentence = match diagnostics.status {
+                403 => lang.pick(
+                    "API Gateway refused the request. \"Missing Authentication Token\" means the URL or stage is wrong (the API URL ends with the stage, e.g. /Prod); otherwise the authorizer denied access.",
+                    "API Gateway がリクエストを拒否しました。「Missing Authentication Token」は URL かステージの誤りです（API の URL は /Prod などのステージで終わります）。それ以外はオーソライザーによるアクセス拒否です。",
+                ),
+                504 => lang.pick(
+                    "API Gateway stops waiting at 29 s; the conversion may still finish: check the upload prefix.",
+                    "API Gateway は 29 秒で待つのをやめます。変換は完了している可能性があるので、アップロード先を確認してください。",
+                ),
+                _ => lang.pick("The API refused the request.", "API がリクエストを拒否しました。"),
+            };
+            format!("{sentence} ({message}; {})", ids(diagnostics))
+        }
+        E::Unreadable {
+            detail,
+            diagnostics,
+            ..
+        } => format!(
+            "{} ({detail}; {})",
+            lang.pick(
+                "The API answered, but not in the form of the /convert contract (version 1).",
+                "API は応答しましたが、/convert の取り決め（バージョン 1）の形式ではありません。",
+            ),
+            ids(diagnostics)
+        ),
+        E::Network(detail) => format!(
+            "{} ({detail})",
+            lang.pick(
+                "The API could not be reached. Check the network (VPN, proxy) and the API URL, then retry.",
+                "API に接続できませんでした。ネットワーク（VPN、プロキシ）と API の URL を確認して再実行してください。",
+            )
+        ),
+        E::Timeout { seconds } => format!("{} ({seconds} s)", api_timeout(lang)),
+        E::Session(SessionError::Cognito(e)) => cognito_error(e, lang),
+        E::Session(SessionError::SignedOut) => lang
+            .pick(
+                "You are not signed in: sign in again.",
+                "サインインしていません。もう一度サインインしてください。",
+            )
+            .to_owned(),
+    }
+}
+
+/// A remembered sign-in this session cannot reach (cron has no session bus): where it is
+/// and the two ways on.
+pub fn keyring_unreachable(lang: Lang) -> &'static str {
+    lang.pick(
+        "The remembered sign-in is in the system keyring, and this session cannot reach the keyring (DBUS_SESSION_BUS_ADDRESS is not set, as under cron). Run the command with DBUS_SESSION_BUS_ADDRESS set to your desktop session's bus (for example unix:path=/run/user/$(id -u)/bus), or pass --password-stdin with the password from a file only you can read (chmod 600).",
+        "記憶されたサインインはシステムのキーリングにありますが、このセッションからはキーリングに接続できません（cron のように DBUS_SESSION_BUS_ADDRESS が設定されていません）。DBUS_SESSION_BUS_ADDRESS にデスクトップセッションのバス（例: unix:path=/run/user/$(id -u)/bus）を設定して実行するか、自分だけが読めるファイル（chmod 600）のパスワードを --password-stdin で渡してください。",
+    )
+}
+
+/// After `login` without `--remember`: nothing was kept, and how to keep it.
+pub fn sign_in_not_remembered(lang: Lang) -> &'static str {
+    lang.pick(
+        "The sign-in was not remembered: later commands will ask for the password again. To keep it in the OS keyring, run `receipt-desk login --remember`.",
+        "サインインは記憶していません。以後のコマンドでは再びパスワードを尋ねます。OS のキーリングに記憶するには `receipt-desk login --remember` を実行してください。",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +537,70 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn failure_reasons_are_translated_by_code_and_unknown_ones_keep_the_text() {
+        let ja = failure_reason(
+            Some("damaged_pdf"),
+            "the PDF is damaged and cannot be read",
+            Lang::Ja,
+        );
+        assert!(ja.contains("壊れて"), "{ja}");
+        let page = failure_reason(Some("too_large"), "page 3: page 3 is 99999×2 px", Lang::Ja);
+        assert!(page.starts_with("3 ページ目: "), "{page}");
+        assert_eq!(
+            failure_reason(Some("brand_new_code"), "something new", Lang::Ja),
+            "something new"
+        );
+        assert_eq!(failure_reason(None, "old server", Lang::Ja), "old server");
+        for code in [
+            "not_pdf",
+            "encrypted_pdf",
+            "damaged_pdf",
+            "no_pages",
+            "too_large",
+            "unreadable",
+            "render_timeout",
+            "render_failed",
+            "encode_failed",
+            "write_failed",
+        ] {
+            let ja = failure_reason(Some(code), "x", Lang::Ja);
+            assert!(!ja.is_ascii(), "{code}: {ja}");
+            assert_ne!(failure_reason(Some(code), "x", Lang::En), "x", "{code}");
+        }
+    }
+
+    #[test]
+    fn profile_problems_read_in_japanese() {
+        use crate::config::{ConfigError, InvalidReason, UrlProblem};
+        let errors = [
+            ConfigError::UnknownProfile {
+                name: "work".into(),
+                known: "a, b".into(),
+            },
+            ConfigError::NoProfile,
+            ConfigError::Invalid {
+                profile: "p".into(),
+                field: "client_id",
+                reason: InvalidReason::ClientId("has space".into()),
+            },
+            ConfigError::Invalid {
+                profile: "p".into(),
+                field: "api_url",
+                reason: InvalidReason::Url(UrlProblem::PlainHttp {
+                    text: "http://example.com".into(),
+                }),
+            },
+        ];
+        for error in &errors {
+            let ja = config_error(error, Lang::Ja);
+            let japanese = ja.chars().filter(|c| !c.is_ascii()).count();
+            assert!(japanese > 5, "{ja}");
+        }
+        let url = crate::config::service_url("ftp://127.0.0.1/").expect_err("ftp");
+        assert!(url_problem(&url, Lang::Ja).contains("https を使って"));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum Phase {
     Failed,
     /// The app closed while the job ran; the server may have finished it.
     Interrupted,
+    /// The person stopped waiting for it; the server may still finish it.
+    Cancelled,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +48,8 @@ pub enum FailureKind {
     /// A 2xx whose body does not follow the contract.
     Unreadable,
     Network,
+    /// The API took the connection and did not answer in time (API Gateway stops at 29 s).
+    Timeout,
     /// The session ended (sign-in needed).
     SignedOut,
     /// Every PDF failed.
@@ -188,6 +192,7 @@ fn describe(error: &ApiError) -> (Failure, Option<Diagnostics>) {
             Some(diagnostics.clone()),
         ),
         ApiError::Network(_) => (failure(FailureKind::Network, None), None),
+        ApiError::Timeout { .. } => (failure(FailureKind::Timeout, None), None),
         ApiError::Session(_) => (failure(FailureKind::SignedOut, None), None),
     }
 }
@@ -351,6 +356,7 @@ mod tests {
         let failed = FailedPdf {
             source_key: "b.pdf".to_owned(),
             error: "broken".to_owned(),
+            reason: None,
         };
         let cases = [
             (vec![page()], vec![], Phase::Succeeded),
@@ -387,6 +393,16 @@ mod tests {
             Some(FailureKind::GatewayTimeout)
         );
         assert_eq!(job.diagnostics.map(|d| d.status), Some(504));
+    }
+
+    #[test]
+    fn an_api_that_never_answers_is_a_timeout_not_a_network_failure() {
+        let mut job = JobRecord::new("1".into(), "p".into(), request(1), 10);
+        job.finish(Err(ApiError::Timeout { seconds: 35 }), 45);
+        assert_eq!(
+            job.failure.as_ref().map(|f| f.kind),
+            Some(FailureKind::Timeout)
+        );
     }
 
     #[test]

@@ -2,14 +2,17 @@
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::FromArgMatches as _;
 use receipt_desk::cli::{self, Cli};
 use receipt_desk::config::ThemePref;
 use receipt_desk::i18n::Lang;
 use receipt_desk::{logging, ui};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `--help` is printed by clap during parsing, so its language is found first.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = cli::command(cli::lang_from_args(&args)).get_matches_from(args);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let _logs = logging::init(cli.verbose, logging::default_dir().as_deref());
     let runtime = match receipt_desk::runtime() {
         Ok(runtime) => runtime,

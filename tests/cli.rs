@@ -139,6 +139,13 @@ async fn login_signs_in_and_says_who_and_until_when() {
         "{text}"
     );
     assert!(text.trim_end().ends_with(" min)."), "{text}");
+    // Without --remember, the person learns that nothing was kept, and how to keep it.
+    assert!(
+        stderr(&out).contains("The sign-in was not remembered")
+            && stderr(&out).contains("receipt-desk login --remember"),
+        "{}",
+        stderr(&out)
+    );
     // The username is remembered for next time; nothing else is added.
     let config = std::fs::read_to_string(sandbox.config()).expect("config");
     assert!(config.contains("username = \"alice\""), "{config}");
@@ -417,4 +424,177 @@ async fn no_password_or_token_reaches_output_logs_or_config() {
     ] {
         assert!(!seen.contains(secret), "{secret} leaked into:\n{seen}");
     }
+}
+
+#[tokio::test]
+async fn usage_errors_are_japanese_with_lang_ja() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&["--lang", "ja", "login", "--password-stdin"], "x\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("プロファイルがまだありません"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sandbox.run(
+        &[
+            "--lang",
+            "ja",
+            "profile",
+            "set",
+            "p",
+            "--region",
+            "ap-northeast-1",
+            "--client-id",
+            "has space",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("アプリクライアント ID ではありません"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sandbox.run(
+        &[
+            "--lang",
+            "ja",
+            "profile",
+            "set",
+            "p",
+            "--region",
+            "ap-northeast-1",
+            "--client-id",
+            "abc",
+            "--api-url",
+            "http://example.com/Prod",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("https にしてください"),
+        "{}",
+        stderr(&out)
+    );
+    let ok = sandbox.run(
+        &[
+            "profile",
+            "set",
+            "p",
+            "--region",
+            "ap-northeast-1",
+            "--client-id",
+            "abc",
+        ],
+        "",
+    );
+    assert_success(&ok);
+    let mut command = sandbox.command(&["--profile", "q", "login", "--password-stdin"]);
+    command.env("LANG", "ja_JP.UTF-8");
+    let out = Sandbox::run_with(command, "x\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("「q」という名前のプロファイルはありません"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sandbox.run(&["--lang", "ja", "profile", "remove", "q"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("「q」という名前"), "{}", stderr(&out));
+    // The prompt on a script's stdin says so in Japanese too.
+    let out = sandbox.run(&["--lang", "ja", "--profile", "p", "login"], "");
+    assert!(
+        stderr(&out).contains("（標準入力から読み込みます）"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The words of a help line still in English: ASCII words that are not option, value,
+/// command or environment names.
+fn english_words(line: &str) -> Vec<String> {
+    const NAMES: &[&str] = &[
+        "receipt-desk",
+        "login",
+        "token",
+        "logout",
+        "convert",
+        "serve",
+        "profile",
+        "set",
+        "list",
+        "show",
+        "remove",
+        "help",
+    ];
+    if !line.is_ascii() {
+        return Vec::new();
+    }
+    line.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| c == ',' || c == ':'))
+        .filter(|w| {
+            !(w.is_empty()
+                || w.starts_with('-')
+                || w.starts_with('<')
+                || w.starts_with('[')
+                || !w.chars().any(|c| c.is_ascii_lowercase())
+                || NAMES.contains(w))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn help_of_every_command_is_japanese_with_lang_ja_or_a_japanese_locale() {
+    let sandbox = Sandbox::new();
+    let commands: &[&[&str]] = &[
+        &["--help"],
+        &["login", "--help"],
+        &["token", "--help"],
+        &["logout", "--help"],
+        &["convert", "--help"],
+        &["serve", "--help"],
+        &["profile", "--help"],
+        &["profile", "set", "--help"],
+        &["profile", "list", "--help"],
+        &["profile", "show", "--help"],
+        &["profile", "remove", "--help"],
+        &["help", "convert"],
+        &["profile", "help", "set"],
+    ];
+    for words in commands {
+        for by_locale in [false, true] {
+            let mut args: Vec<&str> = if by_locale {
+                Vec::new()
+            } else {
+                vec!["--lang", "ja"]
+            };
+            args.extend_from_slice(words);
+            let mut command = sandbox.command(&args);
+            if by_locale {
+                command.env("LANG", "ja_JP.UTF-8");
+            }
+            let out = Sandbox::run_with(command, "");
+            assert_success(&out);
+            let help = stdout(&out);
+            assert!(help.contains("使い方:"), "{args:?}:\n{help}");
+            let option_lines = help
+                .lines()
+                .filter(|l| l.trim_start().starts_with('-'))
+                .count();
+            assert!(option_lines >= 2, "{args:?}:\n{help}");
+            for line in help.lines() {
+                let english = english_words(line);
+                assert!(
+                    english.is_empty(),
+                    "{args:?}: English left in \"{line}\": {english:?}\n{help}"
+                );
+            }
+        }
+    }
+    // English stays English.
+    let out = sandbox.run(&["convert", "--help"], "");
+    assert!(stdout(&out).contains("Usage:") && stdout(&out).contains("The S3 bucket"));
 }

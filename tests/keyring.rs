@@ -320,3 +320,112 @@ cp '{elsewhere}' "$RECEIPT_DESK_CONFIG"
         "{stderr}"
     );
 }
+
+/// Runs the binary as cron does: no session bus, stdin closed, nothing else in the
+/// environment but the config and the language.
+fn as_cron(home: &Path, config: &Path, lang: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_RUNTIME_DIR", home)
+        .env("RECEIPT_DESK_CONFIG", config)
+        .env("LANG", lang)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run receipt-desk")
+}
+
+#[tokio::test]
+async fn a_remembered_sign_in_out_of_reach_of_cron_says_where_it_is_and_exits_3() {
+    require("dbus-run-session");
+    require("gnome-keyring-daemon");
+    let data = tempfile::tempdir().expect("tempdir");
+    let stack = support::start_local(data.path().join("stack"), None).await;
+    let home = tempfile::tempdir().expect("home");
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"local\"\n[profiles.local]\nclient_id = \"{DEMO_CLIENT_ID}\"\ncognito_endpoint = \"{}\"\napi_url = \"{}\"\ntoken_kind = \"access\"\nbucket = \"demo\"\npdf_prefix = \"api/receipts/r6/pdf/\"\nupload_prefix = \"api/receipts/r6/jpeg/\"\n",
+            stack.cognito_endpoint(),
+            stack.api_url()
+        ),
+    )
+    .expect("config");
+    let remember = format!(
+        "echo '{DEMO_PASSWORD}' | \"$RD\" login -u demo --remember --password-stdin; echo \"LOGIN=$?\"\n"
+    );
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        in_keyring_session(&home_path, &config_path, &remember)
+    })
+    .await
+    .expect("session");
+    assert!(
+        text(&out.stdout).contains("LOGIN=0"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The config notes the remembered sign-in by name only.
+    let noted = std::fs::read_to_string(&config).expect("config");
+    assert!(noted.contains("[remembered]"), "{noted}");
+    assert!(!noted.contains("eyJ"), "no token in the config");
+
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let runs = tokio::task::spawn_blocking(move || {
+        [
+            as_cron(&home_path, &config_path, "C.UTF-8", &["convert"]),
+            as_cron(&home_path, &config_path, "C.UTF-8", &["token"]),
+            as_cron(&home_path, &config_path, "ja_JP.UTF-8", &["convert"]),
+        ]
+    })
+    .await
+    .expect("cron runs");
+    for out in &runs[..2] {
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        assert!(
+            stderr.contains("The remembered sign-in is in the system keyring")
+                && stderr.contains("cannot reach")
+                && stderr.contains("DBUS_SESSION_BUS_ADDRESS")
+                && stderr.contains("--password-stdin"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("stdin ended"),
+            "no password was asked: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "nothing on stdout");
+    }
+    let ja = text(&runs[2].stderr);
+    assert_eq!(runs[2].status.code(), Some(3), "{ja}");
+    assert!(
+        ja.contains("記憶されたサインインはシステムのキーリングにあります")
+            && ja.contains("DBUS_SESSION_BUS_ADDRESS"),
+        "{ja}"
+    );
+
+    // Logout in the keyring session deletes it and the note; cron then asks as before.
+    let logout = "\"$RD\" logout; echo \"LOGOUT=$?\"\n";
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let out =
+        tokio::task::spawn_blocking(move || in_keyring_session(&home_path, &config_path, logout))
+            .await
+            .expect("session");
+    assert!(
+        text(&out.stdout).contains("LOGOUT=0"),
+        "{}",
+        text(&out.stderr)
+    );
+    let noted = std::fs::read_to_string(&config).expect("config");
+    assert!(!noted.contains("[remembered]"), "{noted}");
+    let (home_path, config_path) = (home.path().to_owned(), config.clone());
+    let after = tokio::task::spawn_blocking(move || {
+        as_cron(&home_path, &config_path, "C.UTF-8", &["convert"])
+    })
+    .await
+    .expect("cron run");
+    assert_eq!(after.status.code(), Some(2), "{}", text(&after.stderr));
+    assert!(!text(&after.stderr).contains("system keyring"));
+}

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, ConvertResult, JobState};
 use crate::config::{self, Config};
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 use crate::session::{Session, SessionError};
 use crate::thumbs::{self, Thumbnailer};
 use crate::validate;
@@ -106,46 +106,43 @@ fn request(
 }
 
 fn from_api(error: &ApiError, lang: Lang) -> CliError {
-    match error {
-        ApiError::Network(_) | ApiError::Unreadable { .. } => {
-            failure(EXIT_NETWORK, error.to_string())
+    let code = match error {
+        ApiError::Network(_) | ApiError::Timeout { .. } | ApiError::Unreadable { .. } => {
+            EXIT_NETWORK
         }
-        ApiError::Session(SessionError::Cognito(e)) => CliError::from_cognito(e, lang),
-        ApiError::Session(SessionError::SignedOut) => failure(super::EXIT_AUTH, error.to_string()),
-        ApiError::Unauthorized { .. } | ApiError::Refused { .. } => {
-            let mut message = error.to_string();
-            if let ApiError::Refused { diagnostics, .. } = error
-                && diagnostics.status == 504
-            {
-                message.push_str(lang.pick(
-                    " — API Gateway stops waiting at 29 s; the conversion may still finish: check the upload prefix.",
-                    " — API Gateway は 29 秒で待つのをやめます。変換は完了している可能性があるので、アップロード先を確認してください。",
-                ));
-            }
-            failure(EXIT_REFUSED, message)
-        }
-    }
+        ApiError::Session(SessionError::Cognito(e)) => return CliError::from_cognito(e, lang),
+        ApiError::Session(SessionError::SignedOut) => super::EXIT_AUTH,
+        ApiError::Unauthorized { .. } | ApiError::Refused { .. } => EXIT_REFUSED,
+    };
+    failure(code, i18n::api_error(error, lang))
 }
 
 /// Progress on stderr: a bar on a terminal, a line per change otherwise.
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
     last: Option<(u64, u64)>,
+    lang: Lang,
 }
 
 impl Progress {
-    fn new() -> Self {
+    fn new(lang: Lang) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(0);
+            let template = lang.pick(
+                "{spinner} {msg} [{bar:30}] {pos}/{len} pages",
+                "{spinner} {msg} [{bar:30}] {pos}/{len} ページ",
+            );
             bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} {msg} [{bar:30}] {pos}/{len} pages",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar
         });
-        Self { bar, last: None }
+        Self {
+            bar,
+            last: None,
+            lang,
+        }
     }
 
     fn show(&mut self, job_id: &str, done: u64, total: u64) {
@@ -159,7 +156,10 @@ impl Progress {
                 bar.set_length(total);
                 bar.set_position(done);
             }
-            None => say(&format!("job {job_id}: {done}/{total} pages")),
+            None => say(&match self.lang {
+                Lang::En => format!("job {job_id}: {done}/{total} pages"),
+                Lang::Ja => format!("ジョブ {job_id}: {done}/{total} ページ"),
+            }),
         }
     }
 
@@ -193,7 +193,7 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
     let config = context.load_config()?;
     let (_, profile) = config
         .profile(context.profile.as_deref())
-        .map_err(|e| CliError::from_config(&e))?;
+        .map_err(|e| CliError::from_config(&e, lang))?;
     // Checked before any password is asked for.
     let request = request(args, profile, lang)?;
     let api_url = profile.api_url.clone().ok_or_else(|| {
@@ -205,7 +205,12 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
             ),
         )
     })?;
-    let api_url = config::check_service_url(&api_url).map_err(|e| failure(EXIT_USAGE, e))?;
+    let api_url = config::service_url(&api_url).map_err(|p| {
+        failure(
+            EXIT_USAGE,
+            format!("api_url: {}", i18n::url_problem(&p, lang)),
+        )
+    })?;
     let Ready {
         name,
         profile,
@@ -241,11 +246,16 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
                             .to_string(),
                     );
                 } else {
-                    print_line(&format!("job {job_id} accepted; status: {status_url}"));
+                    print_line(&match lang {
+                        Lang::En => format!("job {job_id} accepted; status: {status_url}"),
+                        Lang::Ja => {
+                            format!("ジョブ {job_id} を受け付けました。状態: {status_url}")
+                        }
+                    });
                 }
                 return Ok(());
             }
-            follow(&api, &job_id, &status_url)
+            follow(&api, &job_id, &status_url, lang)
                 .await
                 .map_err(|e| from_api(&e, lang))?
         }
@@ -265,7 +275,13 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
         let names: Vec<String> = result
             .failed
             .iter()
-            .map(|f| format!("{} ({})", f.source_key, f.error))
+            .map(|f| {
+                format!(
+                    "{} ({})",
+                    f.source_key,
+                    i18n::failure_reason(f.reason.as_deref(), &f.error, lang)
+                )
+            })
             .collect();
         Err(failure(
             EXIT_PARTIAL,
@@ -289,8 +305,9 @@ async fn follow(
     api: &ApiClient,
     job_id: &str,
     status_url: &str,
+    lang: Lang,
 ) -> Result<ConvertResult, ApiError> {
-    let mut progress = Progress::new();
+    let mut progress = Progress::new(lang);
     loop {
         let status = api.job_status(status_url, true).await;
         let status = match status {
@@ -308,33 +325,80 @@ async fn follow(
     }
 }
 
-fn print_table(result: &ConvertResult, request: &ConvertRequest, lang: Lang) {
-    let width = result
+/// How many terminal columns `text` takes: CJK characters take two.
+fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` padded with spaces to `width` columns (left-aligned) or right-aligned.
+fn pad(text: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(display_width(text)));
+    if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    }
+}
+
+/// The result table's lines: columns aligned by display width, so Japanese file names
+/// line up with ASCII ones.
+fn table_lines(result: &ConvertResult, lang: Lang) -> Vec<String> {
+    let headers = [
+        lang.pick("key", "キー"),
+        lang.pick("page", "ページ"),
+        lang.pick("size", "サイズ"),
+        lang.pick("bytes", "バイト"),
+    ];
+    let rows: Vec<[String; 4]> = result
         .converted
         .iter()
-        .map(|p| p.key.chars().count())
-        .max()
-        .unwrap_or(3)
-        .max(3);
-    print_line(&format!(
-        "{:<width$}  {:>6}  {:>11}  {:>9}",
-        "key", "page", "size", "bytes"
-    ));
-    for page in &result.converted {
-        let size = match (page.width, page.height) {
-            (Some(w), Some(h)) => format!("{w}×{h}"),
-            _ => "-".to_owned(),
-        };
-        print_line(&format!(
-            "{:<width$}  {:>6}  {:>11}  {:>9}",
-            page.key,
-            page.page.map_or_else(|| "-".to_owned(), |p| p.to_string()),
-            size,
-            page.bytes.map_or_else(|| "-".to_owned(), |b| b.to_string()),
-        ));
+        .map(|page| {
+            [
+                page.key.clone(),
+                page.page.map_or_else(|| "-".to_owned(), |p| p.to_string()),
+                match (page.width, page.height) {
+                    (Some(w), Some(h)) => format!("{w}×{h}"),
+                    _ => "-".to_owned(),
+                },
+                page.bytes.map_or_else(|| "-".to_owned(), |b| b.to_string()),
+            ]
+        })
+        .collect();
+    let mut widths = [3, 6, 11, 9];
+    for (i, header) in headers.iter().enumerate() {
+        widths[i] = widths[i].max(display_width(header));
+    }
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(display_width(cell));
+        }
+    }
+    let line = |cells: [&str; 4]| {
+        let text = cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| pad(cell, widths[i], i > 0))
+            .collect::<Vec<_>>()
+            .join("  ");
+        text.trim_end().to_owned()
+    };
+    let mut lines = vec![line(headers)];
+    for row in &rows {
+        lines.push(line([&row[0], &row[1], &row[2], &row[3]]));
     }
     for failed in &result.failed {
-        print_line(&format!("FAILED {}: {}", failed.source_key, failed.error));
+        let reason = i18n::failure_reason(failed.reason.as_deref(), &failed.error, lang);
+        lines.push(match lang {
+            Lang::En => format!("FAILED {}: {reason}", failed.source_key),
+            Lang::Ja => format!("失敗 {}: {reason}", failed.source_key),
+        });
+    }
+    lines
+}
+
+fn print_table(result: &ConvertResult, request: &ConvertRequest, lang: Lang) {
+    for line in table_lines(result, lang) {
+        print_line(&line);
     }
     print_line(&match lang {
         Lang::En => format!(
@@ -404,5 +468,69 @@ async fn download(
         Ok(())
     } else {
         Err(failure(EXIT_NETWORK, problems.join("; ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ConvertedPage, FailedPdf};
+
+    fn page(key: &str) -> ConvertedPage {
+        ConvertedPage {
+            source_key: format!("{key}.pdf"),
+            page: Some(1),
+            key: key.to_owned(),
+            url: None,
+            width: Some(1240),
+            height: Some(1754),
+            bytes: Some(123_456),
+        }
+    }
+
+    #[test]
+    fn the_table_aligns_japanese_file_names_by_display_width() {
+        let result = ConvertResult {
+            converted: vec![
+                page("r6/jpeg/領収書-タクシー-p1.jpg"),
+                page("r6/jpeg/taxi-p1.jpg"),
+            ],
+            failed: vec![],
+        };
+        for lang in [Lang::En, Lang::Ja] {
+            let lines = table_lines(&result, lang);
+            assert_eq!(lines.len(), 3);
+            // The last column is right-aligned, so aligned columns make lines of one width
+            // on screen (counting characters would make the Japanese row two short per kanji).
+            let widths: Vec<usize> = lines.iter().map(|l| display_width(l)).collect();
+            assert!(
+                widths.windows(2).all(|w| w[0] == w[1]),
+                "{lang:?}: {lines:#?}"
+            );
+            assert!(lines[1].contains("領収書") && lines[1].ends_with("123456"));
+        }
+    }
+
+    #[test]
+    fn failed_files_show_the_reason_in_the_persons_language() {
+        let result = ConvertResult {
+            converted: vec![],
+            failed: vec![FailedPdf {
+                source_key: "r6/pdf/broken.pdf".to_owned(),
+                error: "the PDF is damaged and cannot be read".to_owned(),
+                reason: Some("damaged_pdf".to_owned()),
+            }],
+        };
+        let ja = table_lines(&result, Lang::Ja).join("\n");
+        assert!(
+            ja.contains("失敗 r6/pdf/broken.pdf: PDF が壊れていて"),
+            "{ja}"
+        );
+        assert!(!ja.contains("damaged"), "{ja}");
+        let en = table_lines(&result, Lang::En).join("\n");
+        assert!(
+            en.contains("FAILED r6/pdf/broken.pdf: The PDF is damaged"),
+            "{en}"
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::prompt::{self, Prompter};
+use super::prompt::{self, Prompter, Spinner};
 use super::{CliError, Context, LoginArgs, LogoutArgs, SignInArgs, TokenArgs, print_line};
 use crate::cognito::{
     AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoClient, CognitoError, ErrorKind,
@@ -26,10 +26,21 @@ const TRIES: usize = 3;
 pub(super) async fn login(context: &Context, args: &LoginArgs) -> Result<(), CliError> {
     let lang = context.lang;
     let opened = open_profile(context).await?;
+    let was_remembered = opened.config.is_remembered(
+        &opened.name,
+        args.sign_in
+            .username
+            .as_deref()
+            .or(opened.profile.username.as_deref())
+            .unwrap_or_default(),
+    );
     let signed_in = sign_in(context, opened, &args.sign_in).await?;
     if args.remember {
         match remember(&signed_in).await {
-            Ok(()) => tracing::info!(profile = %signed_in.profile, "sign-in remembered in the keyring"),
+            Ok(()) => {
+                tracing::info!(profile = %signed_in.profile, "sign-in remembered in the keyring");
+                mark_remembered(context, &signed_in.profile, &signed_in.username, true);
+            }
             Err(e) => prompt_say(&format!(
                 "{} ({e})",
                 lang.pick(
@@ -43,6 +54,9 @@ pub(super) async fn login(context: &Context, args: &LoginArgs) -> Result<(), Cli
         Some(email) if *email != signed_in.username => format!("{} <{email}>", signed_in.username),
         _ => signed_in.username.clone(),
     };
+    if !args.remember && !was_remembered {
+        prompt_say(i18n::sign_in_not_remembered(lang));
+    }
     let until = describe_expiry(signed_in.tokens.expires_at, Timestamp::now(), lang);
     print_line(&match lang {
         Lang::En => format!(
@@ -98,6 +112,20 @@ pub(super) async fn ready(context: &Context, args: &SignInArgs) -> Result<Ready,
                     .to_owned(),
             });
         }
+        // Remembered, but in a keyring this session cannot reach (cron): say where it is
+        // instead of asking for a password nobody will type.
+        Restored::Unreachable(e)
+            if !args.password_stdin && !std::io::IsTerminal::is_terminal(&std::io::stdin()) =>
+        {
+            return Err(CliError {
+                code: super::EXIT_AUTH,
+                message: keyring_problem(&e, context.lang),
+            });
+        }
+        Restored::Unreachable(e) => {
+            prompt_say(&keyring_problem(&e, context.lang));
+            sign_in(context, opened, args).await?.tokens
+        }
         Restored::Refused | Restored::Nothing => sign_in(context, opened, args).await?.tokens,
     };
     Ok(Ready {
@@ -136,8 +164,18 @@ pub(super) async fn logout(context: &Context, args: &LogoutArgs) -> Result<(), C
         )));
     };
     let account = secrets::session_account(&opened.name, &username);
-    let stored = keyring_get(account.clone()).await.ok().flatten();
+    let stored = match keyring_get(account.clone()).await {
+        Ok(stored) => stored,
+        Err(e) if opened.config.is_remembered(&opened.name, &username) => {
+            return Err(CliError::failure(keyring_problem(&e, lang)));
+        }
+        Err(e) => {
+            tracing::info!(error = %e, "no keyring, so no remembered sign-in");
+            None
+        }
+    };
     let Some(remembered) = stored else {
+        mark_remembered(context, &opened.name, &username, false);
         print_line(&match lang {
             Lang::En => format!(
                 "{username} has no remembered sign-in with profile {}; nothing to do.",
@@ -173,10 +211,12 @@ pub(super) async fn logout(context: &Context, args: &LogoutArgs) -> Result<(), C
         Err(e) => remote_problems.push(i18n::cognito_error(&e, lang)),
     }
     if let Err(e) = deleted {
-        return Err(CliError::failure(format!(
-            "the remembered sign-in could not be deleted: {e}"
-        )));
+        return Err(CliError::failure(match lang {
+            Lang::En => format!("the remembered sign-in could not be deleted: {e}"),
+            Lang::Ja => format!("記憶されたサインインを削除できませんでした: {e}"),
+        }));
     }
+    mark_remembered(context, &opened.name, &username, false);
     print_line(&match lang {
         Lang::En => format!(
             "Signed out {username} (profile {}); the remembered sign-in is deleted.",
@@ -199,6 +239,29 @@ pub(super) async fn logout(context: &Context, args: &LogoutArgs) -> Result<(), C
     Ok(())
 }
 
+/// Keeps the config's note of which sign-ins are in the keyring (names only) in step.
+fn mark_remembered(context: &Context, profile: &str, username: &str, remembered: bool) {
+    if let Err(e) = Config::mark_remembered(&context.config_path, profile, username, remembered) {
+        tracing::warn!(error = %e, "could not note the remembered sign-in in the config");
+    }
+}
+
+/// The sentence for a remembered sign-in the keyring would not give back.
+fn keyring_problem(error: &SecretError, lang: Lang) -> String {
+    match error {
+        SecretError::Unavailable(detail) => {
+            format!("{} ({detail})", i18n::keyring_unreachable(lang))
+        }
+        other => format!(
+            "{} ({other})",
+            lang.pick(
+                "The remembered sign-in is in the system keyring, which did not give it back (locked, or access denied). Unlock the keyring, or pass --password-stdin with the password from a file only you can read (chmod 600).",
+                "記憶されたサインインはシステムのキーリングにありますが、取り出せませんでした（ロック中、またはアクセス拒否）。キーリングのロックを解除するか、自分だけが読めるファイル（chmod 600）のパスワードを --password-stdin で渡してください。",
+            )
+        ),
+    }
+}
+
 fn prompt_say(text: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr().lock(), "{text}");
@@ -217,14 +280,14 @@ async fn open_profile(context: &Context) -> Result<OpenedProfile, CliError> {
     let config = context.load_config()?;
     let (name, profile) = config
         .profile(context.profile.as_deref())
-        .map_err(|e| CliError::from_config(&e))?;
+        .map_err(|e| CliError::from_config(&e, lang))?;
     let (name, profile) = (name, profile.clone());
     profile
         .validate(&name)
-        .map_err(|e| CliError::from_config(&e))?;
+        .map_err(|e| CliError::from_config(&e, lang))?;
     let endpoint = profile
         .cognito_endpoint(&name)
-        .map_err(|e| CliError::from_config(&e))?;
+        .map_err(|e| CliError::from_config(&e, lang))?;
     // The client secret: the environment for scripts, else the keyring.
     let secret = match std::env::var(CLIENT_SECRET_ENV)
         .ok()
@@ -266,7 +329,7 @@ async fn sign_in(
         profile,
         client,
     } = opened;
-    let mut prompter = prompt::for_stdin(args.password_stdin);
+    let mut prompter = prompt::for_stdin(args.password_stdin, lang);
     let io_error = |e: std::io::Error| CliError::usage(e.to_string());
     let username = match args.username.clone().or_else(|| profile.username.clone()) {
         Some(u) if !u.trim().is_empty() => u.trim().to_owned(),
@@ -284,10 +347,12 @@ async fn sign_in(
         .map_err(io_error)?;
 
     tracing::info!(profile = %name, endpoint = %client.endpoint(), "signing in");
+    let spinner = Spinner::start(lang.pick("Signing in…", "サインインしています…"));
     let mut step = client
         .sign_in(&username, &password)
         .await
         .map_err(|e| CliError::from_cognito(&e, lang))?;
+    drop(spinner);
     drop(password);
     let tokens = loop {
         match step {
@@ -342,6 +407,8 @@ enum Restored {
     Nothing,
     /// One was remembered and the server refused it (a refused one is deleted).
     Refused,
+    /// The config notes one in the keyring, and the keyring cannot be reached.
+    Unreachable(SecretError),
 }
 
 /// Fresh tokens from a remembered sign-in.
@@ -361,14 +428,31 @@ async fn restore(
         return Restored::Nothing;
     };
     let account = secrets::session_account(&opened.name, &username);
-    let Some(remembered) = keyring_get(account.clone()).await.ok().flatten() else {
-        return Restored::Nothing;
+    let noted = opened.config.is_remembered(&opened.name, &username);
+    let remembered = match keyring_get(account.clone()).await {
+        Ok(Some(remembered)) => remembered,
+        Ok(None) => {
+            if noted {
+                mark_remembered(context, &opened.name, &username, false);
+            }
+            return Restored::Nothing;
+        }
+        Err(e) if noted => return Restored::Unreachable(e),
+        Err(e) => {
+            tracing::info!(error = %e, "no keyring, so no remembered sign-in");
+            return Restored::Nothing;
+        }
     };
-    match opened
+    let spinner = Spinner::start(context.lang.pick(
+        "Restoring the remembered sign-in…",
+        "記憶されたサインインを復元しています…",
+    ));
+    let refreshed = opened
         .client
         .refresh(&remembered.refresh, &remembered.username)
-        .await
-    {
+        .await;
+    drop(spinner);
+    match refreshed {
         Ok(tokens) => Restored::Tokens(tokens),
         Err(e) => {
             prompt_say(&format!(
@@ -379,8 +463,10 @@ async fn restore(
                 ),
                 i18n::cognito_error(&e, context.lang)
             ));
-            if e.kind() == Some(ErrorKind::InvalidRefreshToken) {
-                let _ = keyring_delete(account).await;
+            if e.kind() == Some(ErrorKind::InvalidRefreshToken)
+                && keyring_delete(account).await.is_ok()
+            {
+                mark_remembered(context, &opened.name, &username, false);
             }
             Restored::Refused
         }
@@ -424,7 +510,10 @@ async fn answer_challenge(
     let io_error = |e: std::io::Error| CliError::usage(e.to_string());
     for attempt in 1..=TRIES {
         let answer = ask(challenge, prompter, lang).map_err(io_error)?;
-        match client.respond(challenge, &answer).await {
+        let spinner = Spinner::start(lang.pick("Signing in…", "サインインしています…"));
+        let responded = client.respond(challenge, &answer).await;
+        drop(spinner);
+        match responded {
             Ok(step) => return Ok(step),
             Err(CognitoError::Service(e))
                 if prompter.is_interactive()

@@ -4,6 +4,7 @@
 //! errors to stderr, and each kind of failure has its own exit code (see [`EXIT_CODES`]).
 
 mod convert;
+mod help;
 mod login;
 mod profile;
 mod prompt;
@@ -16,6 +17,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::cognito::{CognitoError, ErrorKind};
 use crate::config::{Config, ConfigError, HeaderStyle, TokenKind};
 use crate::i18n::{self, Lang};
+
+pub use help::{command, lang_from_args};
 
 /// Exit codes, as `--help` documents them.
 pub const EXIT_CODES: &str = "\
@@ -191,14 +194,14 @@ impl CliError {
         }
     }
 
-    fn from_config(error: &ConfigError) -> Self {
+    fn from_config(error: &ConfigError, lang: Lang) -> Self {
         let code = match error {
             ConfigError::Write { .. } | ConfigError::Read { .. } => EXIT_FAILURE,
             _ => EXIT_USAGE,
         };
         Self {
             code,
-            message: error.to_string(),
+            message: i18n::config_error(error, lang),
         }
     }
 
@@ -230,7 +233,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(LangArg::Ja) => Lang::Ja,
         None => Lang::from_env(),
     };
-    let config_path = Config::path(cli.config.as_deref()).map_err(|e| CliError::from_config(&e))?;
+    let config_path =
+        Config::path(cli.config.as_deref()).map_err(|e| CliError::from_config(&e, lang))?;
     let context = Context {
         config_path,
         profile: cli.profile,
@@ -245,8 +249,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Convert(args)) => convert::convert(&context, &args).await,
         // `main` opens the window when there is no command; from elsewhere, show help.
         None => {
-            use clap::CommandFactory as _;
-            print_line(&Cli::command().render_help().to_string());
+            print_line(&command(lang).render_help().to_string());
             Ok(())
         }
     }
@@ -261,7 +264,7 @@ struct Context {
 
 impl Context {
     fn load_config(&self) -> Result<Config, CliError> {
-        Config::load(&self.config_path).map_err(|e| CliError::from_config(&e))
+        Config::load(&self.config_path).map_err(|e| CliError::from_config(&e, self.lang))
     }
 }
 

@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 
 use super::{CliError, Context, header_style_name, print_line, token_kind_name};
 use crate::config::{HeaderStyle, Profile, TokenKind};
+use crate::i18n::Lang;
 use crate::secrets::{self, KeyringStore, SecretStore as _};
 
 #[derive(Debug, Subcommand)]
@@ -61,10 +62,14 @@ pub struct SetArgs {
 }
 
 /// Reads the secret from stdin and files it in the keyring under the profile.
-async fn store_client_secret(profile: &str) -> Result<(), CliError> {
+async fn store_client_secret(profile: &str, lang: Lang) -> Result<(), CliError> {
     let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)
-        .map_err(|e| CliError::usage(format!("cannot read the client secret from stdin: {e}")))?;
+    std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line).map_err(|e| {
+        CliError::usage(match lang {
+            Lang::En => format!("cannot read the client secret from stdin: {e}"),
+            Lang::Ja => format!("標準入力からクライアントシークレットを読み込めません: {e}"),
+        })
+    })?;
     let secret = line.trim().to_owned();
     zeroize::Zeroize::zeroize(&mut line);
     let account = secrets::client_secret_account(profile);
@@ -82,14 +87,20 @@ async fn store_client_secret(profile: &str) -> Result<(), CliError> {
     .await
     .map_err(|e| CliError::failure(e.to_string()))?
     .map_err(|e| {
-        CliError::failure(format!(
-            "the client secret was not saved: {e}. It is never written to a file; set {} instead for this shell.",
-            super::login::CLIENT_SECRET_ENV
-        ))
+        let env = super::login::CLIENT_SECRET_ENV;
+        CliError::failure(match lang {
+            Lang::En => format!(
+                "the client secret was not saved: {e}. It is never written to a file; set {env} instead for this shell."
+            ),
+            Lang::Ja => format!(
+                "クライアントシークレットを保存できませんでした: {e}。ファイルには書き込みません。代わりにこのシェルで {env} を設定してください。"
+            ),
+        })
     })
 }
 
 pub(super) async fn run(context: &Context, action: ProfileAction) -> Result<(), CliError> {
+    let lang = context.lang;
     let mut config = context.load_config()?;
     match action {
         ProfileAction::Set(args) => {
@@ -97,22 +108,29 @@ pub(super) async fn run(context: &Context, action: ProfileAction) -> Result<(), 
             apply(&mut profile, &args);
             profile
                 .validate(&args.name)
-                .map_err(|e| CliError::from_config(&e))?;
+                .map_err(|e| CliError::from_config(&e, lang))?;
             config.profiles.insert(args.name.clone(), profile);
             if args.default || config.default_profile.is_none() {
                 config.default_profile = Some(args.name.clone());
             }
             if args.client_secret_stdin {
-                store_client_secret(&args.name).await?;
+                store_client_secret(&args.name, lang).await?;
             }
             config
                 .save(&context.config_path)
-                .map_err(|e| CliError::from_config(&e))?;
-            print_line(&format!(
-                "Saved profile {} in {}",
-                args.name,
-                context.config_path.display()
-            ));
+                .map_err(|e| CliError::from_config(&e, lang))?;
+            print_line(&match lang {
+                Lang::En => format!(
+                    "Saved profile {} in {}",
+                    args.name,
+                    context.config_path.display()
+                ),
+                Lang::Ja => format!(
+                    "プロファイル {} を {} に保存しました",
+                    args.name,
+                    context.config_path.display()
+                ),
+            });
         }
         ProfileAction::List => {
             for name in config.profiles.keys() {
@@ -127,25 +145,29 @@ pub(super) async fn run(context: &Context, action: ProfileAction) -> Result<(), 
         ProfileAction::Show { name } => {
             let (name, profile) = config
                 .profile(name.as_deref().or(context.profile.as_deref()))
-                .map_err(|e| CliError::from_config(&e))?;
+                .map_err(|e| CliError::from_config(&e, lang))?;
             print_line(&format!("[{name}]"));
-            for (field, value) in fields(profile) {
+            for (field, value) in fields(profile, lang) {
                 print_line(&format!("{field} = {value}"));
             }
         }
         ProfileAction::Remove { name } => {
             if config.profiles.remove(&name).is_none() {
-                return Err(CliError::usage(format!(
-                    "there is no profile named \"{name}\""
-                )));
+                return Err(CliError::usage(match lang {
+                    Lang::En => format!("there is no profile named \"{name}\""),
+                    Lang::Ja => format!("「{name}」という名前のプロファイルはありません"),
+                }));
             }
             if config.default_profile.as_ref() == Some(&name) {
                 config.default_profile = None;
             }
             config
                 .save(&context.config_path)
-                .map_err(|e| CliError::from_config(&e))?;
-            print_line(&format!("Removed profile {name}"));
+                .map_err(|e| CliError::from_config(&e, lang))?;
+            print_line(&match lang {
+                Lang::En => format!("Removed profile {name}"),
+                Lang::Ja => format!("プロファイル {name} を削除しました"),
+            });
         }
     }
     Ok(())
@@ -179,8 +201,9 @@ fn apply(profile: &mut Profile, args: &SetArgs) {
     }
 }
 
-fn fields(profile: &Profile) -> Vec<(&'static str, String)> {
-    let or_unset = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not set)".to_owned());
+fn fields(profile: &Profile, lang: Lang) -> Vec<(&'static str, String)> {
+    let unset = lang.pick("(not set)", "（未設定）");
+    let or_unset = |v: &Option<String>| v.clone().unwrap_or_else(|| unset.to_owned());
     vec![
         ("region", or_unset(&profile.region)),
         ("client_id", profile.client_id.clone()),

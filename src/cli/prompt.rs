@@ -7,6 +7,7 @@
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use crate::credentials::Password;
+use crate::i18n::Lang;
 
 pub trait Prompter {
     /// A visible answer (a username, a code, a choice).
@@ -23,15 +24,17 @@ pub trait Prompter {
 }
 
 /// The right prompter for how we were started.
-pub fn for_stdin(password_stdin: bool) -> Box<dyn Prompter> {
+pub fn for_stdin(password_stdin: bool, lang: Lang) -> Box<dyn Prompter> {
     if password_stdin || !std::io::stdin().is_terminal() {
-        Box::new(LinePrompter)
+        Box::new(LinePrompter { lang })
     } else {
-        Box::new(TerminalPrompter)
+        Box::new(TerminalPrompter { lang })
     }
 }
 
-struct TerminalPrompter;
+struct TerminalPrompter {
+    lang: Lang,
+}
 
 impl Prompter for TerminalPrompter {
     fn line(&mut self, prompt: &str) -> std::io::Result<String> {
@@ -40,7 +43,7 @@ impl Prompter for TerminalPrompter {
             write!(err, "{prompt}: ")?;
             err.flush()?;
         }
-        read_stdin_line(prompt)
+        read_stdin_line(prompt, self.lang)
     }
 
     fn secret(&mut self, prompt: &str) -> std::io::Result<Password> {
@@ -52,15 +55,22 @@ impl Prompter for TerminalPrompter {
     }
 }
 
-struct LinePrompter;
+struct LinePrompter {
+    lang: Lang,
+}
 
 impl Prompter for LinePrompter {
     fn line(&mut self, prompt: &str) -> std::io::Result<String> {
         {
             let mut err = std::io::stderr().lock();
-            writeln!(err, "{prompt}: (reading from stdin)")?;
+            writeln!(
+                err,
+                "{prompt}: {}",
+                self.lang
+                    .pick("(reading from stdin)", "（標準入力から読み込みます）")
+            )?;
         }
-        read_stdin_line(prompt)
+        read_stdin_line(prompt, self.lang)
     }
 
     fn secret(&mut self, prompt: &str) -> std::io::Result<Password> {
@@ -72,17 +82,43 @@ impl Prompter for LinePrompter {
     }
 }
 
-fn read_stdin_line(prompt: &str) -> std::io::Result<String> {
+fn read_stdin_line(prompt: &str, lang: Lang) -> std::io::Result<String> {
     let mut line = String::new();
     let read = std::io::stdin().lock().read_line(&mut line)?;
     if read == 0 {
         return Err(std::io::Error::new(
             std::io::ErrorKind::UnexpectedEof,
-            format!("stdin ended before an answer to \"{prompt}\""),
+            match lang {
+                Lang::En => format!("stdin ended before an answer to \"{prompt}\""),
+                Lang::Ja => format!("「{prompt}」への回答を読む前に標準入力が終わりました"),
+            },
         ));
     }
     // Only the line ending goes: spaces may be part of a password.
     let trimmed_len = line.trim_end_matches(['\n', '\r']).len();
     line.truncate(trimmed_len);
     Ok(line)
+}
+
+/// A spinner on stderr while we wait for a server, on a terminal only (scripts get no
+/// animation in their logs). It disappears when dropped.
+pub struct Spinner(Option<indicatif::ProgressBar>);
+
+impl Spinner {
+    pub fn start(message: &str) -> Self {
+        Self(std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_message(message.to_owned());
+            bar.enable_steady_tick(std::time::Duration::from_millis(100));
+            bar
+        }))
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }

@@ -90,11 +90,48 @@ pub struct Converted {
     pub bytes: u64,
 }
 
-/// A PDF (or one of its pages) that could not be converted.
+/// A PDF (or one of its pages) that could not be converted: English text for people and
+/// logs, and a stable `reason` code clients translate (see [`reason`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Failed {
     pub source_key: String,
     pub error: String,
+    pub reason: &'static str,
+}
+
+/// The `reason` codes of `failed[]` items: part of the `/convert` contract, never renamed.
+pub mod reason {
+    /// No `%PDF-` header: some other file with a `.pdf` name.
+    pub const NOT_PDF: &str = "not_pdf";
+    pub const ENCRYPTED_PDF: &str = "encrypted_pdf";
+    pub const DAMAGED_PDF: &str = "damaged_pdf";
+    pub const NO_PAGES: &str = "no_pages";
+    /// A page beyond the pixel limit (a hostile or mistaken `MediaBox`).
+    pub const TOO_LARGE: &str = "too_large";
+    /// The file could not be read from the bucket.
+    pub const UNREADABLE: &str = "unreadable";
+    /// Rendering this page took longer than allowed (Lambda's limit; not the local stack).
+    pub const RENDER_TIMEOUT: &str = "render_timeout";
+    /// The renderer failed or crashed on the page.
+    pub const RENDER_FAILED: &str = "render_failed";
+    pub const ENCODE_FAILED: &str = "encode_failed";
+    pub const WRITE_FAILED: &str = "write_failed";
+}
+
+/// Why a PDF or page failed: a [`reason`] code and the English text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageError {
+    pub reason: &'static str,
+    pub error: String,
+}
+
+impl PageError {
+    fn new(reason: &'static str, error: impl Into<String>) -> Self {
+        Self {
+            reason,
+            error: error.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -177,6 +214,7 @@ fn survey(root: &Path, request: &ConvertRequest) -> std::io::Result<(Vec<Source>
                 failed.push(Failed {
                     source_key: key,
                     error: format!("cannot read the file: {e}"),
+                    reason: reason::UNREADABLE,
                 });
                 continue;
             }
@@ -185,31 +223,37 @@ fn survey(root: &Path, request: &ConvertRequest) -> std::io::Result<(Vec<Source>
             Ok(0) => failed.push(Failed {
                 source_key: key,
                 error: "the PDF has no pages".to_owned(),
+                reason: reason::NO_PAGES,
             }),
             Ok(pages) => sources.push(Source {
                 key,
                 bytes: Arc::new(bytes),
                 pages,
             }),
-            Err(error) => failed.push(Failed {
+            Err(e) => failed.push(Failed {
                 source_key: key,
-                error,
+                error: e.error,
+                reason: e.reason,
             }),
         }
     }
     Ok((sources, failed))
 }
 
-fn count_pages(bytes: &[u8]) -> Result<usize, String> {
+fn count_pages(bytes: &[u8]) -> Result<usize, PageError> {
     if !bytes.starts_with(b"%PDF-") && !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
-        return Err("not a PDF (no %PDF- header)".to_owned());
+        return Err(PageError::new(
+            reason::NOT_PDF,
+            "not a PDF (no %PDF- header)",
+        ));
     }
     let pdf = hayro::hayro_syntax::Pdf::new(bytes.to_vec()).map_err(|e| match e {
-        hayro::hayro_syntax::LoadPdfError::Decryption(_) => {
-            "the PDF is encrypted or password-protected".to_owned()
-        }
+        hayro::hayro_syntax::LoadPdfError::Decryption(_) => PageError::new(
+            reason::ENCRYPTED_PDF,
+            "the PDF is encrypted or password-protected",
+        ),
         hayro::hayro_syntax::LoadPdfError::Invalid => {
-            "the PDF is damaged and cannot be read".to_owned()
+            PageError::new(reason::DAMAGED_PDF, "the PDF is damaged and cannot be read")
         }
     })?;
     Ok(pdf.pages().len())
@@ -220,24 +264,30 @@ pub fn render_page(
     bytes: &Arc<Vec<u8>>,
     index: usize,
     settings: &ConvertSettings,
-) -> Result<(Vec<u8>, u32, u32), String> {
+) -> Result<(Vec<u8>, u32, u32), PageError> {
     use hayro::vello_cpu::color::palette::css::WHITE;
-    let pdf = hayro::hayro_syntax::Pdf::new(Arc::clone(bytes))
-        .map_err(|_| "the PDF is damaged and cannot be read".to_owned())?;
-    let page = pdf
-        .pages()
-        .get(index)
-        .ok_or_else(|| format!("page {} does not exist", index + 1))?;
+    let pdf = hayro::hayro_syntax::Pdf::new(Arc::clone(bytes)).map_err(|_| {
+        PageError::new(reason::DAMAGED_PDF, "the PDF is damaged and cannot be read")
+    })?;
+    let page = pdf.pages().get(index).ok_or_else(|| {
+        PageError::new(
+            reason::RENDER_FAILED,
+            format!("page {} does not exist", index + 1),
+        )
+    })?;
     let scale = settings.dpi / 72.0;
     let (width_pt, height_pt) = page.render_dimensions();
     let (width, height) = (width_pt * scale, height_pt * scale);
     let limit = settings.max_side_pixels as f32;
     if !(width >= 1.0 && height >= 1.0 && width <= limit && height <= limit) {
-        return Err(format!(
-            "page {} is {width:.0}×{height:.0} px at {} dpi, beyond the {} px limit",
-            index + 1,
-            settings.dpi,
-            settings.max_side_pixels
+        return Err(PageError::new(
+            reason::TOO_LARGE,
+            format!(
+                "page {} is {width:.0}×{height:.0} px at {} dpi, beyond the {} px limit",
+                index + 1,
+                settings.dpi,
+                settings.max_side_pixels
+            ),
         ));
     }
     let interpreter = hayro::hayro_interpret::InterpreterSettings::default();
@@ -266,7 +316,7 @@ pub fn render_page(
             h,
             jpeg_encoder::ColorType::Rgba,
         )
-        .map_err(|e| format!("JPEG encoding failed: {e}"))?;
+        .map_err(|e| PageError::new(reason::ENCODE_FAILED, format!("JPEG encoding failed: {e}")))?;
     Ok((jpeg, u32::from(w), u32::from(h)))
 }
 
@@ -384,19 +434,25 @@ impl Converter {
                 let bucket_dir = self.root.join(&request.bucket);
                 tasks.spawn_blocking(move || {
                     let _permit = permit;
-                    let result = path.map_err(|e| e.to_string()).and_then(|path| {
-                        let (jpeg, width, height) = render_page(&bytes, index, &settings)?;
-                        write_atomically(&bucket_dir, &path, &jpeg)
-                            .map_err(|e| format!("cannot write {output}: {e}"))?;
-                        Ok(Converted {
-                            source_key: key.clone(),
-                            page: index + 1,
-                            key: output,
-                            width,
-                            height,
-                            bytes: jpeg.len() as u64,
-                        })
-                    });
+                    let result = path
+                        .map_err(|e| PageError::new(reason::WRITE_FAILED, e.to_string()))
+                        .and_then(|path| {
+                            let (jpeg, width, height) = render_page(&bytes, index, &settings)?;
+                            write_atomically(&bucket_dir, &path, &jpeg).map_err(|e| {
+                                PageError::new(
+                                    reason::WRITE_FAILED,
+                                    format!("cannot write {output}: {e}"),
+                                )
+                            })?;
+                            Ok(Converted {
+                                source_key: key.clone(),
+                                page: index + 1,
+                                key: output,
+                                width,
+                                height,
+                                bytes: jpeg.len() as u64,
+                            })
+                        });
                     (key, index, result)
                 });
             }
@@ -409,7 +465,10 @@ impl Converter {
                     (
                         String::new(),
                         0,
-                        Err("the renderer crashed on this page".to_owned()),
+                        Err(PageError::new(
+                            reason::RENDER_FAILED,
+                            "the renderer crashed on this page",
+                        )),
                     )
                 }
             };
@@ -417,13 +476,14 @@ impl Converter {
                 job.done += 1;
                 match result {
                     Ok(converted) => job.converted.push(converted),
-                    Err(error) => job.failed.push(Failed {
+                    Err(PageError { reason, error }) => job.failed.push(Failed {
                         source_key,
                         error: if page == 0 {
                             error
                         } else {
                             format!("page {page}: {error}")
                         },
+                        reason,
                     }),
                 }
             });
@@ -517,15 +577,11 @@ mod tests {
 
     #[test]
     fn non_pdfs_and_broken_pdfs_are_told_apart() {
-        assert!(
-            count_pages(b"hello")
-                .expect_err("not pdf")
-                .contains("not a PDF")
-        );
-        assert!(
-            count_pages(b"%PDF-1.7\n1 0 obj garbage")
-                .expect_err("broken")
-                .contains("damaged")
-        );
+        let not_pdf = count_pages(b"hello").expect_err("not pdf");
+        assert!(not_pdf.error.contains("not a PDF"));
+        assert_eq!(not_pdf.reason, reason::NOT_PDF);
+        let broken = count_pages(b"%PDF-1.7\n1 0 obj garbage").expect_err("broken");
+        assert!(broken.error.contains("damaged"));
+        assert_eq!(broken.reason, reason::DAMAGED_PDF);
     }
 }

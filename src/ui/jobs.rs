@@ -47,6 +47,7 @@ pub fn explain(kind: FailureKind, lang: Lang) -> &'static str {
             "The API could not be reached. Check the network (VPN, proxy) and the API URL, then retry.",
             "API に接続できませんでした。ネットワーク（VPN、プロキシ）と API の URL を確認して再実行してください。",
         ),
+        FailureKind::Timeout => crate::i18n::api_timeout(lang),
         FailureKind::SignedOut => lang.pick(
             "You were not signed in when the job ran. Sign in and retry.",
             "ジョブの実行時にサインインしていませんでした。サインインして再実行してください。",

@@ -661,6 +661,7 @@ impl App {
             default_profile: None,
             profiles: BTreeMap::from([(name.to_owned(), profile)]),
             ui: config::UiPrefs::default(),
+            remembered: BTreeMap::new(),
         };
         let dialog = self.dialogs.save_profile(format!("{name}.toml"));
         self.settings.pending = Some(self.tasks.spawn(async move {
