@@ -197,3 +197,91 @@ async fn a_bad_request_keeps_the_status_and_message() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A server that takes every connection and never says a word (a hung Lambda behind a
+/// proxy), holding the sockets open until the test ends.
+async fn silent_server() -> (reqwest::Url, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let task = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let url = reqwest::Url::parse(&format!("http://{address}/Prod")).expect("url");
+    (url, task)
+}
+
+#[tokio::test]
+async fn an_api_that_accepts_and_never_answers_is_a_timeout_with_the_gateway_hint() {
+    use receipt_desk::api::ApiTimeouts;
+    use receipt_desk::i18n::{self, Lang};
+    let setup = setup(|_| {}).await;
+    let (url, server) = silent_server().await;
+    let api = ApiClient::with_timeouts(
+        url,
+        Arc::clone(&setup.session),
+        TokenKind::Access,
+        HeaderStyle::Bearer,
+        ApiTimeouts {
+            connect: std::time::Duration::from_secs(10),
+            overall: std::time::Duration::from_secs(1),
+        },
+    )
+    .expect("api");
+    let err = api.convert(&demo_request()).await.expect_err("no answer");
+    assert!(matches!(err, ApiError::Timeout { seconds: 1 }), "{err:?}");
+    let en = i18n::api_error(&err, Lang::En);
+    assert!(
+        en.contains("did not answer in time") && en.contains("29 seconds"),
+        "{en}"
+    );
+    assert!(!en.contains("could not be reached"), "{en}");
+    let ja = i18n::api_error(&err, Lang::Ja);
+    assert!(ja.contains("29 秒"), "{ja}");
+    server.abort();
+
+    // Nothing listening at all is still "could not be reached", not a timeout.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let gone = reqwest::Url::parse(&format!(
+        "http://{}/Prod",
+        closed.local_addr().expect("address")
+    ))
+    .expect("url");
+    drop(closed);
+    let api = ApiClient::new(
+        gone,
+        Arc::clone(&setup.session),
+        TokenKind::Access,
+        HeaderStyle::Bearer,
+    )
+    .expect("api");
+    let err = api.convert(&demo_request()).await.expect_err("refused");
+    assert!(matches!(err, ApiError::Network(_)), "{err:?}");
+    assert!(i18n::api_error(&err, Lang::En).contains("could not be reached"));
+}
+
+#[tokio::test]
+async fn the_demos_broken_pdf_comes_back_with_a_reason_code() {
+    let setup = setup(|_| {}).await;
+    let api = api(&setup, TokenKind::Access, HeaderStyle::Bearer);
+    let (outcome, _) = api.convert(&demo_request()).await.expect("convert");
+    let ConvertOutcome::Done(result) = outcome else {
+        panic!("expected results");
+    };
+    let failed = &result.failed[0];
+    assert!(
+        failed.source_key.ends_with("broken-upload.pdf"),
+        "{failed:?}"
+    );
+    assert_eq!(failed.reason.as_deref(), Some("damaged_pdf"), "{failed:?}");
+    let ja = receipt_desk::i18n::failure_reason(
+        failed.reason.as_deref(),
+        &failed.error,
+        receipt_desk::i18n::Lang::Ja,
+    );
+    assert!(ja.contains("壊れて"), "{ja}");
+}

@@ -109,6 +109,7 @@ fn json_matches_the_files_on_disk_and_the_partial_failure_has_its_code() {
         json["failed"][0]["source_key"],
         "api/receipts/r6/pdf/broken-upload.pdf"
     );
+    assert_eq!(json["failed"][0]["reason"], "damaged_pdf");
     // Nothing secret on either stream.
     assert!(!text(&out.stdout).contains(DEMO_PASSWORD) && !stderr.contains(DEMO_PASSWORD));
     assert!(!text(&out.stdout).contains("eyJ") && !stderr.contains("eyJ"));
@@ -288,4 +289,48 @@ fn no_wait_prints_the_job_of_a_long_conversion() {
     );
     // Not a terminal: progress comes as plain lines.
     assert!(text(&out.stderr).contains("pages"), "{}", text(&out.stderr));
+    let out = run(&["--lang", "ja"]);
+    assert_eq!(out.status.code(), Some(EXIT_PARTIAL));
+    let progress = text(&out.stderr);
+    assert!(
+        progress
+            .lines()
+            .any(|l| l.starts_with("ジョブ ") && l.ends_with(" ページ")),
+        "{progress}"
+    );
+    assert!(!progress.contains("pages"), "{progress}");
+}
+
+#[test]
+fn in_japanese_the_table_lines_up_kanji_names_and_failures_say_why() {
+    let setup = Setup::new();
+    let out = setup.run(
+        &["--lang", "ja", "convert", "-u", "demo", "--password-stdin"],
+        &format!("{DEMO_PASSWORD}\n"),
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(EXIT_PARTIAL), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    // The header and one row per page: the same width on screen, kanji counting two.
+    let table: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("キー") || l.starts_with("api/"))
+        .collect();
+    assert_eq!(table.len(), demo::PAGES + 1, "{stdout}");
+    assert!(table.iter().any(|l| l.contains("文具")), "{stdout}");
+    let widths: Vec<usize> = table
+        .iter()
+        .map(|l| unicode_width::UnicodeWidthStr::width(*l))
+        .collect();
+    assert!(widths.windows(2).all(|w| w[0] == w[1]), "{stdout}");
+    // The failed file's reason, translated from its code.
+    assert!(
+        stdout
+            .contains("失敗 api/receipts/r6/pdf/broken-upload.pdf: PDF が壊れていて読み込めません"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("件の PDF が失敗しました"), "{stderr}");
+    assert!(!stderr.contains("damaged"), "{stderr}");
+    assert!(stderr.contains("（標準入力から読み込みます）"), "{stderr}");
 }

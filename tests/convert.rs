@@ -181,6 +181,7 @@ async fn a_file_that_is_not_a_pdf_fails_alone() {
             .expect("error")
             .contains("not a PDF")
     );
+    assert_eq!(body["failed"][0]["reason"], "not_pdf", "{body}");
 }
 
 #[tokio::test]
