@@ -1,9 +1,20 @@
-//! Files the app owns: written whole or not at all, readable by the owner only.
+//! Files the app writes whole or not at all: its own (config, jobs, keys, cache) readable
+//! by the owner only; the person's saved pages as any file they make (the umask decides).
 
 use std::path::Path;
 
 /// Writes `bytes` to `path` through a temporary file and a rename, owner-only.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic(path, bytes, 0o600)
+}
+
+/// Writes a file the person asked for (a saved page) through a temporary file and a
+/// rename, with the permissions the umask gives any new file (usually 0644).
+pub fn write_public_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic(path, bytes, 0o666)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     use std::io::Write as _;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
@@ -16,7 +27,9 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+        #[cfg(not(unix))]
+        let _ = mode;
         let mut file = options.open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;

@@ -17,7 +17,7 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use receipt_desk::config::{Config, Profile};
 use receipt_desk::i18n::Lang;
 use receipt_desk::jobs::{JobFile, Phase};
-use receipt_desk::secrets::{MemoryStore, SecretStore};
+use receipt_desk::secrets::{MemoryStore, SecretError, SecretStore};
 use receipt_desk::session::SessionState;
 use receipt_desk::totp;
 use receipt_desk::ui::{App, AppOptions, FixedDialogs, Screen, Secrets};
@@ -204,6 +204,168 @@ fn first_start_signs_in_to_the_local_demo_and_converts_its_receipts() {
     assert_eq!(again.state().jobs()[0].phase, Phase::Partial);
 }
 
+/// Types `text` one character a frame into whatever has the keyboard focus, as a person
+/// types: no focus request, no select-all.
+fn type_letters(harness: &mut Harness<'static, App>, text: &str) {
+    for c in text.chars() {
+        harness.root().type_text(&c.to_string());
+        harness.step();
+        harness.step();
+    }
+}
+
+fn focused(harness: &Harness<'static, App>, label: &str) -> bool {
+    harness.get_by_label(label).is_focused()
+}
+
+/// A profile on the embedded local stack with no saved username, as every real pool
+/// starts (and any profile picked in the picker).
+fn write_profile_without_username(fixture: &Fixture) {
+    let mut config = Config::default();
+    config.profiles.insert(
+        "Local demo".to_owned(),
+        Profile {
+            username: None,
+            ..receipt_desk::ui::demo_profile()
+        },
+    );
+    config.default_profile = Some("Local demo".to_owned());
+    config.save(&fixture.config_path()).expect("config");
+}
+
+fn typing_a_username_letter_by_letter_stays_in_the_username(lang: Lang) {
+    let fixture = Fixture::new();
+    write_profile_without_username(&fixture);
+    let mut app = fixture.app(lang);
+    let (user, password, sign_in) = match lang {
+        Lang::En => ("Username", "Password", "Signed in as demo"),
+        Lang::Ja => ("ユーザー名", "パスワード", "でサインイン中"),
+    };
+    assert_eq!(app.get_by_label(user).value().as_deref(), Some(""));
+    // The screen opened with the focus in the first empty field: the username.
+    assert!(focused(&app, user), "the username takes the keyboard first");
+    type_letters(&mut app, "demo");
+    assert!(focused(&app, user), "typing stays in the username");
+    assert_eq!(app.get_by_label(user).value().as_deref(), Some("demo"));
+    // Enter on an empty password keeps the focus there (nothing to submit yet).
+    app.key_press(Key::Enter);
+    app.step();
+    app.step();
+    assert!(focused(&app, password), "Enter moves on to the password");
+    app.key_press(Key::Enter);
+    app.step();
+    app.step();
+    assert!(
+        focused(&app, password),
+        "Enter on an empty password keeps the focus"
+    );
+    assert!(!app.state().is_signed_in());
+    type_letters(&mut app, DEMO_PASSWORD);
+    assert!(focused(&app, password));
+    app.key_press(Key::Enter);
+    app.step();
+    fixture.settle(&mut app);
+    assert!(app.state().is_signed_in());
+    app.get_by_label_contains(sign_in);
+}
+
+#[test]
+fn typing_a_username_letter_by_letter_stays_in_the_username_in_english() {
+    typing_a_username_letter_by_letter_stays_in_the_username(Lang::En);
+}
+
+#[test]
+fn typing_a_username_letter_by_letter_stays_in_the_username_in_japanese() {
+    typing_a_username_letter_by_letter_stays_in_the_username(Lang::Ja);
+}
+
+/// A server on 127.0.0.1 that accepts connections and never answers.
+fn silent_server(fixture: &Fixture) -> String {
+    let listener = fixture
+        .runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    fixture.runtime.spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn a_sign_in_that_never_gets_an_answer_can_be_cancelled_and_keeps_the_form() {
+    let fixture = Fixture::new();
+    let mut config = Config::default();
+    config.profiles.insert(
+        "silent".to_owned(),
+        Profile {
+            client_id: "1234567890abcdefghijklmnop".to_owned(),
+            cognito_endpoint: Some(silent_server(&fixture)),
+            ..Profile::default()
+        },
+    );
+    config.default_profile = Some("silent".to_owned());
+    config.save(&fixture.config_path()).expect("config");
+    let mut app = fixture.app(Lang::En);
+    type_letters(&mut app, "alice");
+    type_into(&mut app, "Password", "whatever-it-is");
+    click_button(&mut app, "Sign in");
+    app.get_by_label("Waiting for Cognito…");
+    assert!(app.state().in_flight() > 0);
+    click_button(&mut app, "Cancel");
+    assert!(app.query_by_label("Waiting for Cognito…").is_none());
+    // Nothing is left running, nothing typed is lost, and the person can try again.
+    fixture.settle(&mut app);
+    assert_eq!(app.state().in_flight(), 0);
+    assert_eq!(
+        app.get_by_label("Username").value().as_deref(),
+        Some("alice")
+    );
+    assert!(button_enabled(&app, "Sign in"));
+    assert!(!app.state().is_signed_in());
+}
+
+#[test]
+fn a_job_whose_api_never_answers_shows_activity_and_can_be_cancelled() {
+    let fixture = Fixture::new();
+    let stack = fixture
+        .runtime
+        .block_on(support::start_local(fixture.dir.path().join("stack"), None));
+    let mut config = Config::default();
+    config.profiles.insert(
+        "slow api".to_owned(),
+        Profile {
+            client_id: receipt_desk::local::idp::DEMO_CLIENT_ID.to_owned(),
+            cognito_endpoint: Some(stack.url.to_string()),
+            api_url: Some(format!("{}/Prod", silent_server(&fixture))),
+            bucket: Some("demo".to_owned()),
+            pdf_prefix: Some("api/receipts/r6/pdf/".to_owned()),
+            upload_prefix: Some("api/receipts/r6/jpeg/".to_owned()),
+            username: Some("demo".to_owned()),
+            ..Profile::default()
+        },
+    );
+    config.default_profile = Some("slow api".to_owned());
+    config.save(&fixture.config_path()).expect("config");
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    assert!(app.state().is_signed_in());
+    click_button(&mut app, "Start");
+    assert_eq!(app.state().screen(), Screen::Jobs);
+    assert_eq!(app.state().running_jobs(), 1);
+    app.get_by_label_contains("Running — demo/api/receipts/r6/pdf/");
+    click_button(&mut app, "Cancel");
+    assert_eq!(app.state().running_jobs(), 0);
+    fixture.settle(&mut app);
+    assert_eq!(app.state().jobs()[0].phase, Phase::Cancelled);
+    app.get_by_label_contains("You stopped waiting for this job");
+    assert!(button_enabled(&app, "Retry"));
+    drop(stack);
+}
+
 #[test]
 fn a_wrong_password_shows_the_sentence_and_keeps_the_form() {
     let fixture = Fixture::new();
@@ -311,6 +473,42 @@ fn a_401_in_the_middle_of_a_session_recovers_by_refreshing() {
     assert!(conn.api.as_ref().expect("api").unauthorized_count() >= 1);
     assert!(conn.session.refresh_count() >= 1);
     assert!(app.state().is_signed_in());
+}
+
+/// A system with no keyring (a headless session without a Secret Service).
+struct NoKeyring;
+
+impl SecretStore for NoKeyring {
+    fn get(&self, _: &str) -> Result<Option<Vec<u8>>, SecretError> {
+        Err(SecretError::Unavailable("no session bus".to_owned()))
+    }
+    fn set(&self, _: &str, _: &[u8]) -> Result<(), SecretError> {
+        Err(SecretError::Unavailable("no session bus".to_owned()))
+    }
+    fn delete(&self, _: &str) -> Result<(), SecretError> {
+        Err(SecretError::Unavailable("no session bus".to_owned()))
+    }
+}
+
+#[test]
+fn remember_me_without_a_keyring_says_so_where_the_person_lands_until_dismissed() {
+    let fixture = Fixture::new();
+    let mut options = fixture.options(Lang::En);
+    options.secrets = Secrets::Store(Arc::new(NoKeyring));
+    let mut app = fixture.app_with(options);
+    app.get_by_label("Remember me (kept in the system keyring)")
+        .click();
+    app.step();
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    assert!(app.state().is_signed_in());
+    assert_eq!(app.state().screen(), Screen::Convert);
+    let sentence = "Remember me is not available: there is no usable keyring";
+    app.get_by_label_contains(sentence);
+    // It stays while the person works, until they dismiss it.
+    click_button(&mut app, "Jobs");
+    app.get_by_label_contains(sentence);
+    click_button(&mut app, "Dismiss");
+    assert!(app.query_by_label_contains(sentence).is_none());
 }
 
 #[test]
@@ -440,12 +638,39 @@ fn settings_validate_as_typed_and_export_and_import_profiles() {
     let mut app = fixture.app(Lang::En);
     click_button(&mut app, "Settings");
     click_button(&mut app, "New profile");
+    // The region picker says what it is (not an empty box).
+    app.get_by_role_and_label(Role::ComboBox, "Known regions…")
+        .click();
+    app.step();
+    app.step();
+    app.get_by_label("ap-northeast-3").click();
+    app.step();
+    app.step();
+    assert_eq!(
+        app.get_by_label("Region").value().as_deref(),
+        Some("ap-northeast-3")
+    );
+    app.get_by_label("App client id").focus();
+    app.step();
+    type_letters(&mut app, "n");
+    // A field being typed into is not told off; leaving it shows its problem.
+    assert!(
+        app.query_by_label_contains("An app client id is letters and digits")
+            .is_none()
+    );
     type_into(&mut app, "Profile name", "aws");
     type_into(&mut app, "App client id", "not a client id!");
     type_into(&mut app, "API URL (with stage)", "http://example.com/Prod");
+    app.key_press(Key::Tab);
+    app.step();
+    app.step();
     app.get_by_label_contains("must use https");
     app.get_by_label_contains("An app client id is letters and digits");
-    assert!(!button_enabled(&app, "Save profile"));
+    // Save with problems saves nothing.
+    click_button(&mut app, "Save profile");
+    fixture.settle(&mut app);
+    let saved = Config::load(&fixture.config_path()).expect("config");
+    assert!(!saved.profiles.contains_key("aws"));
     type_into(&mut app, "App client id", "1example23456789abcdefghij");
     type_into(
         &mut app,
@@ -453,12 +678,11 @@ fn settings_validate_as_typed_and_export_and_import_profiles() {
         "https://abc123.execute-api.ap-northeast-1.amazonaws.com/Prod",
     );
     type_into(&mut app, "Default bucket", "shitadan");
-    assert!(button_enabled(&app, "Save profile"));
     click_button(&mut app, "Save profile");
     fixture.settle(&mut app);
     let saved = Config::load(&fixture.config_path()).expect("config");
     let aws = saved.profiles.get("aws").expect("saved");
-    assert_eq!(aws.region.as_deref(), Some("ap-northeast-1"));
+    assert_eq!(aws.region.as_deref(), Some("ap-northeast-3"));
     assert_eq!(aws.bucket.as_deref(), Some("shitadan"));
 
     click_button(&mut app, "Export…");
@@ -541,13 +765,17 @@ fn a_jobs_thumbnails_appear_and_a_second_start_needs_no_downloads() {
     assert_eq!(app.state().thumbnailer().downloads(), pages as u64);
     // Every tile is a labelled control, Japanese file names included.
     app.get_by_role_and_label(Role::Button, "2024-06-文具-p1.jpg");
-    app.get_by_label_contains(&format!("{pages} pages · {pages} shown"));
+    app.get_by_label(&format!("{pages} pages"));
+    // The counter counts tiles: under a filter it says how many of how many.
+    type_into(&mut app, "Filter", "konbini");
+    app.get_by_label_contains(&format!("1 of {pages} pages"));
+    type_into(&mut app, "Filter", "");
     drop(app);
 
     // A restart shows the same job's gallery from the disk cache: no download at all.
     let mut again = fixture.app(Lang::En);
     sign_in_demo(&fixture, &mut again, DEMO_PASSWORD);
-    again.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num3]);
+    again.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num2]);
     fixture.settle(&mut again);
     assert_eq!(again.state().screen(), Screen::Jobs);
     assert_eq!(again.state().gallery_state().counts(), (pages, 0, 0));
@@ -576,11 +804,47 @@ fn the_viewer_opens_zooms_and_moves_between_pages() {
     fixture.settle(&mut app);
     assert_eq!(viewer(&app).0, 1);
     app.get_by_label_contains("2024-06-hotel-3pages-p1.jpg");
+    // Zoom in from Fit makes the page on screen larger by a step, never a dot.
+    let shown = |app: &Harness<'static, App>| {
+        let gallery = app.state().gallery_state();
+        gallery
+            .viewer()
+            .and_then(|v| v.shown_zoom())
+            .expect("a page on screen")
+    };
+    let fitted = shown(&app);
+    app.get_by_label_contains(&format!("{:.0} %", fitted * 100.0));
     click_button(&mut app, "Zoom in");
-    let (_, zoom, _) = viewer(&app);
-    let zoomed = zoom.expect("a zoom level");
+    let zoomed = viewer(&app).1.expect("a zoom level");
+    assert!((zoomed / fitted - 1.25).abs() < 0.01, "{fitted} → {zoomed}");
+    app.get_by_label_contains(&format!("{:.0} %", zoomed * 100.0));
     click_button(&mut app, "Zoom in");
     assert!(viewer(&app).1.expect("zoom") > zoomed);
+    click_button(&mut app, "Zoom out");
+    click_button(&mut app, "Zoom out");
+    assert!((shown(&app) / fitted - 1.0).abs() < 0.01);
+    // 1:1 is one scan pixel per screen pixel: the page is decoded again at the scan's
+    // own size (the first decode fitted the window, smaller than the scan).
+    let (texture, scan) = app
+        .state()
+        .gallery_state()
+        .viewer()
+        .and_then(|v| v.sizes())
+        .expect("sizes");
+    assert!(texture[0] < scan[0] as usize, "{texture:?} {scan:?}");
+    click_button(&mut app, "1:1");
+    fixture.settle(&mut app);
+    assert_eq!(viewer(&app).1, Some(1.0));
+    app.get_by_label_contains("100 %");
+    let (texture, scan) = app
+        .state()
+        .gallery_state()
+        .viewer()
+        .and_then(|v| v.sizes())
+        .expect("sizes");
+    assert_eq!(texture, [scan[0] as usize, scan[1] as usize]);
+    // The system viewer is always one click away.
+    assert!(button_enabled(&app, "Open"));
     app.key_press(Key::Num0);
     app.step();
     assert_eq!(viewer(&app).1, None, "0 fits the page again");
@@ -648,8 +912,13 @@ fn expired_links_are_renewed_through_the_job_status() {
     sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
     click_button(&mut app, "Start");
     // Leave the jobs screen so no thumbnail is asked for while the links are fresh.
-    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num4]);
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num3]);
     fixture.settle(&mut app);
+    assert_eq!(
+        app.state().screen(),
+        Screen::Settings,
+        "Ctrl+3 is the third tab"
+    );
     let job = app.state().jobs()[0].clone();
     assert!(job.server_job.is_some(), "the job answered 202: {job:?}");
     assert_eq!(job.phase, Phase::Partial);
@@ -659,7 +928,7 @@ fn expired_links_are_renewed_through_the_job_status() {
         .expect("stack")
         .clock
         .advance(3600);
-    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num3]);
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num2]);
     fixture.settle(&mut app);
     let pages = receipt_desk::local::demo::PAGES;
     assert_eq!(app.state().gallery_state().counts(), (pages, 0, 0));
@@ -678,7 +947,7 @@ fn damaged_pages_show_marked_tiles_and_the_others_load() {
     sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
     click_button(&mut app, "Start");
     // Away from the gallery while the job runs, so nothing is loaded yet.
-    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num4]);
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num3]);
     fixture.settle(&mut app);
     // Damage two pages in the bucket: one cut short, one emptied.
     let pages_dir = fixture
@@ -688,9 +957,9 @@ fn damaged_pages_show_marked_tiles_and_the_others_load() {
     let bytes = std::fs::read(&taxi).expect("a converted page");
     std::fs::write(&taxi, &bytes[..bytes.len() / 3]).expect("cut");
     std::fs::write(pages_dir.join("2024-05-konbini-p1.jpg"), b"").expect("empty");
-    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num3]);
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num2]);
     fixture.settle(&mut app);
     let pages = receipt_desk::local::demo::PAGES;
     assert_eq!(app.state().gallery_state().counts(), (pages - 2, 2, 0));
-    app.get_by_label_contains(&format!("{} shown · 2 failed", pages - 2));
+    app.get_by_label_contains(&format!("{pages} pages · 2 could not be shown"));
 }

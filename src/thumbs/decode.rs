@@ -58,18 +58,34 @@ pub fn fit_size(width: u32, height: u32, max_w: u32, max_h: u32) -> (u32, u32) {
 
 /// Decodes `bytes` to fit inside `max_w`×`max_h`.
 pub fn decode_fit(bytes: &[u8], max_w: u32, max_h: u32) -> Result<Pixels, DecodeError> {
+    decode_fit_with_source(bytes, max_w, max_h).map(|(pixels, _)| pixels)
+}
+
+/// Decodes `bytes` to fit inside `max_w`×`max_h`, and says how large the image itself
+/// is (the viewer's 1:1 is one pixel of the scan, not of what was decoded).
+pub fn decode_fit_with_source(
+    bytes: &[u8],
+    max_w: u32,
+    max_h: u32,
+) -> Result<(Pixels, [u32; 2]), DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
-    let rgba = if bytes.starts_with(&[0xFF, 0xD8]) {
+    let (rgba, source) = if bytes.starts_with(&[0xFF, 0xD8]) {
         decode_jpeg(bytes, max_w, max_h)?
     } else {
-        decode_other(bytes)?
+        let image = decode_other(bytes)?;
+        let source = [image.width(), image.height()];
+        (image, source)
     };
-    Ok(resize_to_fit(rgba, max_w, max_h))
+    Ok((resize_to_fit(rgba, max_w, max_h), source))
 }
 
-fn decode_jpeg(bytes: &[u8], max_w: u32, max_h: u32) -> Result<image::RgbaImage, DecodeError> {
+fn decode_jpeg(
+    bytes: &[u8],
+    max_w: u32,
+    max_h: u32,
+) -> Result<(image::RgbaImage, [u32; 2]), DecodeError> {
     let corrupt = |e: jpeg_decoder::Error| DecodeError::Corrupt(e.to_string());
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     decoder.set_max_decoding_buffer_size(MAX_DECODE_BYTES);
@@ -128,6 +144,7 @@ fn decode_jpeg(bytes: &[u8], max_w: u32, max_h: u32) -> Result<image::RgbaImage,
         ));
     }
     image::RgbaImage::from_raw(w, h, rgba)
+        .map(|image| (image, [width, height]))
         .ok_or_else(|| DecodeError::Corrupt("pixel count mismatch".to_owned()))
 }
 

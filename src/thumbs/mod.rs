@@ -15,7 +15,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 pub use cache::DiskCache;
-pub use decode::{DecodeError, Pixels, decode_fit};
+pub use decode::{DecodeError, Pixels, decode_fit, decode_fit_with_source};
 
 /// Thumbnails are made (and cached) at this size; the grid scales them down.
 pub const THUMB_SIDE: u32 = 320;
@@ -176,17 +176,30 @@ impl Thumbnailer {
         Ok((pixels, Source::Network))
     }
 
-    /// The whole page, decoded to fit `max_w`×`max_h` (the viewer asks for its screen).
-    pub async fn page(&self, url: &str, max_w: u32, max_h: u32) -> Result<Pixels, FetchError> {
+    /// The whole page, decoded to fit `max_w`×`max_h` (the viewer asks for its screen,
+    /// or for the scan's own size when zoomed past it), and the scan's size.
+    pub async fn page(
+        &self,
+        url: &str,
+        max_w: u32,
+        max_h: u32,
+    ) -> Result<(Pixels, [u32; 2]), FetchError> {
         let (bytes, _) = self.fetch(url).await?;
-        self.decode(bytes, max_w, max_h).await
+        let _permit = Arc::clone(&self.decodes)
+            .acquire_owned()
+            .await
+            .map_err(|e| FetchError::Network(e.to_string()))?;
+        tokio::task::spawn_blocking(move || decode_fit_with_source(&bytes, max_w, max_h))
+            .await
+            .map_err(|e| FetchError::Network(e.to_string()))?
+            .map_err(FetchError::from)
     }
 
     /// Downloads `url` to `path` (through a temporary file in the same folder).
     pub async fn save(&self, url: &str, path: &std::path::Path) -> Result<(), FetchError> {
         let (bytes, _) = self.fetch(url).await?;
         let path = path.to_owned();
-        tokio::task::spawn_blocking(move || crate::fsutil::write_private_atomic(&path, &bytes))
+        tokio::task::spawn_blocking(move || crate::fsutil::write_public_atomic(&path, &bytes))
             .await
             .map_err(|e| FetchError::Write(e.to_string()))?
             .map_err(|e| FetchError::Write(e.to_string()))

@@ -201,6 +201,23 @@ impl GalleryState {
     }
 }
 
+/// The gallery's counter: the tiles on show, of how many, and how many failed.
+fn page_count(shown: usize, total: usize, failed: usize, lang: Lang) -> String {
+    let mut text = match (lang, shown == total) {
+        (Lang::En, true) => format!("{total} pages"),
+        (Lang::En, false) => format!("{shown} of {total} pages"),
+        (Lang::Ja, true) => format!("{total} ページ"),
+        (Lang::Ja, false) => format!("{total} ページ中 {shown} ページ"),
+    };
+    if failed > 0 {
+        text.push_str(&match lang {
+            Lang::En => format!(" · {failed} could not be shown"),
+            Lang::Ja => format!("・表示できないもの {failed}"),
+        });
+    }
+    text
+}
+
 /// The job's pages that have a URL, as gallery items.
 pub fn items(job: &JobRecord) -> Vec<(Item, Option<u32>)> {
     job.result
@@ -346,6 +363,7 @@ impl App {
             return;
         }
         let filter = self.gallery.filter.to_lowercase();
+        let total = all.len();
         let shown: Vec<(Item, Option<u32>)> = all
             .into_iter()
             .filter(|(item, _)| filter.is_empty() || item.key.to_lowercase().contains(&filter))
@@ -354,7 +372,7 @@ impl App {
             self.viewer(ui, &shown);
             return;
         }
-        self.gallery_toolbar(ui, &shown);
+        self.gallery_toolbar(ui, &shown, total);
         self.save_progress(ui);
         let size = self.gallery.size;
         let spacing = ui.spacing().item_spacing;
@@ -386,7 +404,7 @@ impl App {
         let _ = lang;
     }
 
-    fn gallery_toolbar(&mut self, ui: &mut egui::Ui, shown: &[(Item, Option<u32>)]) {
+    fn gallery_toolbar(&mut self, ui: &mut egui::Ui, shown: &[(Item, Option<u32>)], total: usize) {
         let lang = self.lang;
         ui.horizontal_wrapped(|ui| {
             let label = ui.label(lang.pick("Filter", "絞り込み"));
@@ -399,17 +417,17 @@ impl App {
             let label = ui.label(lang.pick("Thumbnail size", "サムネイルの大きさ"));
             ui.add(egui::Slider::new(&mut self.gallery.size, 96.0..=320.0).show_value(false))
                 .labelled_by(label.id);
-            let (ready, failed, waiting) = self.gallery.counts();
-            ui.weak(match lang {
-                Lang::En => format!(
-                    "{} pages · {ready} shown · {failed} failed · {waiting} loading",
-                    shown.len()
-                ),
-                Lang::Ja => format!(
-                    "{} ページ・表示 {ready}・失敗 {failed}・読み込み中 {waiting}",
-                    shown.len()
-                ),
-            });
+            // Tiles, not decoded images: "3 of 7 pages" under a filter.
+            let failed = shown
+                .iter()
+                .filter(|(item, _)| {
+                    matches!(
+                        self.gallery.tiles.get(&item.cache_key()),
+                        Some(Tile::Failed(_) | Tile::Expired)
+                    )
+                })
+                .count();
+            ui.weak(page_count(shown.len(), total, failed, lang));
             let busy = self.gallery.save_all.is_some() || self.gallery.folder_pick.is_some();
             if ui
                 .add_enabled(
@@ -443,7 +461,7 @@ impl App {
             return response;
         }
         let painter = ui.painter_at(outer);
-        let visuals = ui.visuals();
+        let visuals = ui.visuals().clone();
         painter.rect_filled(image_rect, 4.0, visuals.extreme_bg_color);
         let state = self.gallery.tiles.get(&key).cloned();
         match state {
@@ -467,15 +485,10 @@ impl App {
                 }
             },
             Some(Tile::Loading) => {
-                painter.text(
-                    image_rect.center(),
-                    egui::Align2::CENTER_CENTER,
-                    lang.pick("Loading…", "読み込み中…"),
-                    egui::FontId::proportional(12.0),
-                    visuals.weak_text_color(),
-                );
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_millis(250));
+                let spinner =
+                    egui::Rect::from_center_size(image_rect.center(), egui::vec2(24.0, 24.0));
+                ui.put(spinner, egui::Spinner::new().size(24.0))
+                    .on_hover_text(lang.pick("Loading…", "読み込み中…"));
             }
             Some(Tile::Failed(reason)) => {
                 mark_failed(&painter, image_rect, visuals.error_fg_color);
@@ -732,6 +745,22 @@ fn mark_failed(painter: &egui::Painter, rect: egui::Rect, color: egui::Color32) 
         egui::Stroke::new(1.5, color),
         egui::StrokeKind::Inside,
     );
+}
+
+#[cfg(test)]
+mod counter_tests {
+    use super::*;
+
+    #[test]
+    fn the_counter_says_how_many_of_how_many_under_a_filter() {
+        assert_eq!(page_count(7, 7, 0, Lang::En), "7 pages");
+        assert_eq!(page_count(3, 7, 0, Lang::En), "3 of 7 pages");
+        assert_eq!(
+            page_count(3, 7, 1, Lang::En),
+            "3 of 7 pages · 1 could not be shown"
+        );
+        assert_eq!(page_count(3, 7, 0, Lang::Ja), "7 ページ中 3 ページ");
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub fn phase_label(phase: Phase, lang: Lang) -> &'static str {
         Phase::Partial => lang.pick("Partly failed", "一部失敗"),
         Phase::Failed => lang.pick("Failed", "失敗"),
         Phase::Interrupted => lang.pick("Interrupted", "中断"),
+        Phase::Cancelled => lang.pick("Cancelled", "取り消し"),
     }
 }
 
@@ -168,7 +169,7 @@ impl App {
                             selected = Some(job.id.clone());
                         }
                         if job.phase == Phase::Running {
-                            ui.add(progress_bar(job));
+                            job_progress(ui, job, now, lang);
                         }
                         ui.separator();
                     }
@@ -192,11 +193,19 @@ impl App {
             self.gallery(ui, job);
             return;
         }
-        ui.heading(format!("{} — {}", phase_label(job.phase, lang), job.id));
+        ui.heading(format!(
+            "{} — {}/{}",
+            phase_label(job.phase, lang),
+            job.request.source_bucket,
+            job.request.pdf_prefix
+        ));
+        ui.weak(local_time(job.started_at));
         if job.phase == Phase::Running {
             ui.horizontal(|ui| {
-                ui.spinner();
-                ui.add(progress_bar(job));
+                job_progress(ui, job, now, lang);
+                if ui.button(lang.pick("Cancel", "キャンセル")).clicked() {
+                    self.cancel_job(&job.id);
+                }
             });
         }
         let d = job.diagnostics.clone().unwrap_or_default();
@@ -312,6 +321,15 @@ impl App {
                 ),
             );
         }
+        if job.phase == Phase::Cancelled {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                lang.pick(
+                    "You stopped waiting for this job. The server may still finish it: look at the upload prefix, or retry.",
+                    "このジョブの待機を取り消しました。サーバー側では完了する可能性があります。アップロード先を確認するか、再実行してください。",
+                ),
+            );
+        }
         if let Some(failure) = &job.failure {
             ui.add_space(6.0);
             ui.colored_label(ui.visuals().error_fg_color, explain(failure.kind, lang));
@@ -381,10 +399,55 @@ fn kind_name(kind: crate::config::TokenKind, lang: Lang) -> &'static str {
     }
 }
 
-fn progress_bar(job: &JobRecord) -> egui::ProgressBar {
+/// A running job's progress: a filled bar with "3 / 10 PDFs" once the server counts,
+/// else (a synchronous answer is awaited) a moving stripe with the seconds waited, so
+/// the wait visibly goes on.
+fn job_progress(ui: &mut egui::Ui, job: &JobRecord, now: i64, lang: Lang) {
+    let width = ui.available_width().clamp(120.0, 360.0);
     match job.progress {
-        Some(p) if p.total > 0 => egui::ProgressBar::new(p.done as f32 / p.total as f32)
-            .text(format!("{} / {}", p.done, p.total)),
-        _ => egui::ProgressBar::new(0.0).animate(true),
+        Some(p) if p.total > 0 => {
+            ui.add(
+                egui::ProgressBar::new(p.done as f32 / p.total as f32)
+                    .desired_width(width)
+                    .desired_height(18.0)
+                    .corner_radius(3.0)
+                    .fill(ui.visuals().selection.bg_fill)
+                    .text(format!("{} / {}", p.done, p.total)),
+            );
+        }
+        _ => {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::hover());
+            let painter = ui.painter_at(rect);
+            let visuals = ui.visuals();
+            painter.rect_filled(rect, 3.0, visuals.extreme_bg_color);
+            painter.rect_stroke(
+                rect,
+                3.0,
+                visuals.widgets.inactive.bg_stroke,
+                egui::StrokeKind::Inside,
+            );
+            // A stripe a quarter of the bar wide, sweeping across every 1.6 s.
+            let t = (ui.input(|i| i.time) / 1.6).fract() as f32;
+            let stripe = rect.width() * 0.25;
+            let x = rect.left() - stripe + t * (rect.width() + stripe);
+            let segment = egui::Rect::from_min_max(
+                egui::pos2(x.max(rect.left()), rect.top()),
+                egui::pos2((x + stripe).min(rect.right()), rect.bottom()),
+            );
+            painter.rect_filled(segment, 3.0, visuals.selection.bg_fill);
+            let waited = job.duration(now);
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                match lang {
+                    Lang::En => format!("Waiting for the API… {waited} s"),
+                    Lang::Ja => format!("API の応答を待っています… {waited} 秒"),
+                },
+                egui::FontId::proportional(12.0),
+                visuals.strong_text_color(),
+            );
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(40));
+        }
     }
 }

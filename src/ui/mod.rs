@@ -115,7 +115,7 @@ impl AppOptions {
             cache_dir: None,
             local_convert: None,
             secrets: Secrets::Keyring,
-            dialogs: Arc::new(NativeDialogs),
+            dialogs: Arc::new(NativeDialogs::default()),
             runtime,
         })
     }
@@ -193,6 +193,7 @@ enum ConnSlot {
 struct RunningJob {
     live: watch::Receiver<Live>,
     promise: Promise<Finished>,
+    abort: tokio::task::AbortHandle,
 }
 
 pub struct App {
@@ -230,6 +231,7 @@ impl App {
     pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
         fonts::install(ctx);
         let tasks = Tasks::new(options.runtime.clone(), ctx.clone());
+        options.dialogs.attach(ctx);
         let mut banner = None;
         let mut config = match Config::load(&options.config_path) {
             Ok(config) => config,
@@ -667,14 +669,15 @@ impl App {
         ));
         self.save_jobs();
         let (live_tx, live_rx) = watch::channel(Live::default());
-        let promise = self
+        let (promise, abort) = self
             .tasks
-            .spawn(async move { job_model::run(&api, &request, &live_tx).await });
+            .spawn_abortable(async move { job_model::run(&api, &request, &live_tx).await });
         self.running.insert(
             id.clone(),
             RunningJob {
                 live: live_rx,
                 promise,
+                abort,
             },
         );
         self.jobs_view.selected = Some(id);
@@ -724,6 +727,7 @@ impl App {
                         RunningJob {
                             live: running.live,
                             promise,
+                            abort: running.abort,
                         },
                     );
                 }
@@ -732,6 +736,21 @@ impl App {
         if changed {
             self.save_jobs();
         }
+    }
+
+    /// Stops waiting for a running job (the server may still finish it).
+    fn cancel_job(&mut self, id: &str) {
+        let Some(running) = self.running.remove(id) else {
+            return;
+        };
+        running.abort.abort();
+        let live = running.live.borrow().clone();
+        if let Some(record) = self.jobs.jobs.iter_mut().find(|j| j.id == id) {
+            record.phase = job_model::Phase::Cancelled;
+            record.progress = live.progress.or(record.progress);
+            record.server_job = live.server_job.or(record.server_job.take());
+        }
+        self.save_jobs();
     }
 
     pub fn running_jobs(&self) -> usize {
@@ -757,21 +776,37 @@ impl App {
         }
     }
 
-    /// Ctrl+1…4 switch screens (keyboard-only use; shown in the tabs' tooltips).
+    /// The tabs a person sees now, in order: Ctrl+1…N follow this list.
+    fn tabs(&self) -> Vec<(Screen, &'static str)> {
+        let first = if self.is_signed_in() {
+            (Screen::Convert, self.t("Convert", "変換"))
+        } else {
+            (Screen::SignIn, self.t("Account", "アカウント"))
+        };
+        vec![
+            first,
+            (Screen::Jobs, self.t("Jobs", "ジョブ")),
+            (Screen::Settings, self.t("Settings", "設定")),
+        ]
+    }
+
+    /// Ctrl+1…N switch to the Nth visible tab (keyboard-only use; shown in the tabs'
+    /// tooltips).
     fn screen_shortcuts(&mut self, ctx: &egui::Context) {
-        let keys = [
-            (egui::Key::Num1, Screen::SignIn),
-            (egui::Key::Num2, Screen::Convert),
-            (egui::Key::Num3, Screen::Jobs),
-            (egui::Key::Num4, Screen::Settings),
+        const KEYS: [egui::Key; 9] = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+            egui::Key::Num7,
+            egui::Key::Num8,
+            egui::Key::Num9,
         ];
-        for (key, screen) in keys {
+        for ((screen, _), key) in self.tabs().into_iter().zip(KEYS) {
             if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, key)) {
-                self.screen = match screen {
-                    Screen::SignIn | Screen::Convert if self.is_signed_in() => Screen::Convert,
-                    Screen::SignIn | Screen::Convert => Screen::SignIn,
-                    other => other,
-                };
+                self.screen = screen;
             }
         }
     }
@@ -780,29 +815,12 @@ impl App {
         ui.horizontal(|ui| {
             ui.heading("Receipt Desk");
             ui.separator();
-            let signed_in = self.is_signed_in();
-            let tabs = [
-                (
-                    Screen::SignIn,
-                    self.t("Account", "アカウント"),
-                    !signed_in,
-                    "Ctrl+1",
-                ),
-                (
-                    Screen::Convert,
-                    self.t("Convert", "変換"),
-                    signed_in,
-                    "Ctrl+2",
-                ),
-                (Screen::Jobs, self.t("Jobs", "ジョブ"), true, "Ctrl+3"),
-                (Screen::Settings, self.t("Settings", "設定"), true, "Ctrl+4"),
-            ];
-            for (screen, label, shown, shortcut) in tabs {
-                if shown
-                    && ui
-                        .selectable_label(self.screen == screen, label)
-                        .on_hover_text(shortcut)
-                        .clicked()
+            let tabs = self.tabs();
+            for (n, (screen, label)) in tabs.into_iter().enumerate() {
+                if ui
+                    .selectable_label(self.screen == screen, label)
+                    .on_hover_text(format!("Ctrl+{}", n + 1))
+                    .clicked()
                 {
                     self.screen = screen;
                 }
@@ -839,6 +857,7 @@ impl eframe::App for App {
         self.update_title(&ctx);
         egui::Panel::top("nav").show(ui, |ui| self.nav_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        self.path_prompt(&ctx);
         let screen = match self.screen {
             Screen::Convert if !self.is_signed_in() => Screen::SignIn,
             other => other,
@@ -857,6 +876,67 @@ impl eframe::App for App {
                     Screen::Settings => self.settings_screen(ui),
                     Screen::Jobs => {}
                 });
+        });
+    }
+}
+
+impl App {
+    /// The in-app stand-in for a file dialog, when the system has none to show.
+    fn path_prompt(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = self.dialogs.prompt() else {
+            return;
+        };
+        let lang = self.lang;
+        prompt.with_pending(|pending| {
+            let Some(request) = pending else {
+                return;
+            };
+            let mut answer = None;
+            let title = match request.kind {
+                dialogs::PromptKind::OpenProfile => lang.pick("Import a profile", "プロファイルを読み込む"),
+                dialogs::PromptKind::SaveProfile => lang.pick("Export the profile", "プロファイルを書き出す"),
+                dialogs::PromptKind::SaveImage => lang.pick("Save the page", "ページを保存"),
+                dialogs::PromptKind::PickFolder => lang.pick("Save all pages into a folder", "すべてのページをフォルダーに保存"),
+            };
+            egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.heading(title);
+                ui.label(lang.pick(
+                    "No file dialog is available on this system (install xdg-desktop-portal-gtk or zenity to get one). Type the path instead.",
+                    "このシステムではファイル選択ダイアログを使えません（xdg-desktop-portal-gtk または zenity を入れると使えます）。パスを入力してください。",
+                ));
+                let label = ui.label(if request.kind == dialogs::PromptKind::PickFolder {
+                    lang.pick("Folder", "フォルダー")
+                } else {
+                    lang.pick("File", "ファイル")
+                });
+                let field = ui
+                    .add(egui::TextEdit::singleline(&mut request.text).desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
+                if !field.has_focus() && !field.lost_focus() {
+                    field.request_focus();
+                }
+                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.horizontal(|ui| {
+                    let ok = ui.add_enabled(
+                        !request.text.trim().is_empty(),
+                        egui::Button::new(lang.pick("OK", "OK")),
+                    );
+                    if ok.clicked() || (entered && !request.text.trim().is_empty()) {
+                        answer = Some(Some(request.text.clone()));
+                    }
+                    if ui.button(lang.pick("Cancel", "キャンセル")).clicked()
+                        || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                    {
+                        answer = Some(None);
+                    }
+                });
+            });
+            if let Some(answer) = answer
+                && let Some(request) = pending.take()
+            {
+                request.answer(answer.as_deref());
+            }
         });
     }
 }

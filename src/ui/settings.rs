@@ -2,7 +2,7 @@
 //! secret kept in the keyring, endpoints, token handling, form defaults), checked as they
 //! are typed, saved to the config file, imported and exported as TOML.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use poll_promise::Promise;
 
@@ -68,6 +68,11 @@ struct Draft {
     upload_prefix: String,
     local_stack: bool,
     username: Option<String>,
+    /// Fields whose problems are shown: left after editing. Typing a first letter
+    /// should not shout that the rest is missing.
+    visited: BTreeSet<&'static str>,
+    /// Save was pressed: every problem shows.
+    save_tried: bool,
 }
 
 fn text(value: Option<&String>) -> String {
@@ -77,6 +82,56 @@ fn text(value: Option<&String>) -> String {
 fn optional(value: &str) -> Option<String> {
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// Which of a draft's problems show: a field's once it was left, all after Save.
+struct FormCheck<'a> {
+    visited: BTreeSet<&'static str>,
+    problems: &'a BTreeMap<&'static str, String>,
+    save_tried: bool,
+}
+
+impl FormCheck<'_> {
+    fn shown(&self, field: &'static str) -> Option<&String> {
+        (self.visited.contains(field) || self.save_tried)
+            .then(|| self.problems.get(field))
+            .flatten()
+    }
+
+    /// A field, and under it one line kept for its problem, so rows never jump.
+    fn row(
+        &mut self,
+        ui: &mut egui::Ui,
+        label: &str,
+        value: &mut String,
+        enabled: bool,
+        field: &'static str,
+    ) {
+        let label = ui.label(label);
+        ui.vertical(|ui| {
+            let response = ui
+                .add_enabled(
+                    enabled,
+                    egui::TextEdit::singleline(value).desired_width(380.0),
+                )
+                .labelled_by(label.id);
+            if response.lost_focus() {
+                self.visited.insert(field);
+            }
+            problem_line(ui, self.shown(field));
+        });
+        ui.end_row();
+    }
+}
+
+/// The line under a field: its problem, or the same height left empty.
+fn problem_line(ui: &mut egui::Ui, problem: Option<&String>) {
+    let text = problem.map_or(" ", String::as_str);
+    ui.label(
+        egui::RichText::new(text)
+            .small()
+            .color(ui.visuals().error_fg_color),
+    );
 }
 
 impl Draft {
@@ -95,6 +150,8 @@ impl Draft {
             upload_prefix: text(profile.upload_prefix.as_ref()),
             local_stack: profile.local_stack,
             username: profile.username.clone(),
+            visited: BTreeSet::new(),
+            save_tried: false,
         }
     }
 
@@ -314,7 +371,10 @@ impl App {
                     .and_then(|d| d.original.as_deref())
                     == Some(name.as_str());
                 let label = if *name == self.profile_name {
-                    format!("{name} *")
+                    match lang {
+                        Lang::En => format!("{name} (in use)"),
+                        Lang::Ja => format!("{name}（使用中）"),
+                    }
                 } else {
                     name.clone()
                 };
@@ -353,8 +413,8 @@ impl App {
             }
         });
         ui.weak(lang.pick(
-            "* is the profile in use. Click a profile to edit it.",
-            "* は使用中のプロファイルです。クリックすると編集できます。",
+            "Click a profile to edit it.",
+            "プロファイルをクリックすると編集できます。",
         ));
         if self.settings.draft.is_none()
             && let Some(profile) = self.profile()
@@ -424,28 +484,16 @@ impl App {
             return;
         };
         let problems = draft.problems(names, lang);
-        let show = |ui: &mut egui::Ui, field: &str| {
-            if let Some(problem) = problems.get(field) {
-                ui.label("");
-                ui.colored_label(ui.visuals().error_fg_color, problem);
-                ui.end_row();
-            }
+        let mut check = FormCheck {
+            visited: std::mem::take(&mut draft.visited),
+            problems: &problems,
+            save_tried: draft.save_tried,
         };
         egui::Grid::new("profile-form")
             .num_columns(2)
-            .spacing([12.0, 6.0])
+            .spacing([12.0, 2.0])
             .show(ui, |ui| {
-                let row = |ui: &mut egui::Ui, label: &str, value: &mut String, enabled: bool| {
-                    let label = ui.label(label);
-                    ui.add_enabled(
-                        enabled,
-                        egui::TextEdit::singleline(value).desired_width(380.0),
-                    )
-                    .labelled_by(label.id);
-                    ui.end_row();
-                };
-                row(ui, lang.pick("Profile name", "プロファイル名"), &mut draft.name, true);
-                show(ui, "name");
+                check.row(ui, lang.pick("Profile name", "プロファイル名"), &mut draft.name, true, "name");
                 if draft.local_stack {
                     ui.label("");
                     ui.label(lang.pick(
@@ -455,58 +503,73 @@ impl App {
                     ui.end_row();
                 } else {
                     let label = ui.label(lang.pick("Region", "リージョン"));
-                    ui.horizontal(|ui| {
-                        ui.add(egui::TextEdit::singleline(&mut draft.region).desired_width(200.0))
-                            .labelled_by(label.id);
-                        egui::ComboBox::from_label(lang.pick("Known regions", "リージョン一覧"))
-                            .selected_text("")
-                            .show_ui(ui, |ui| {
-                                for region in KNOWN_REGIONS {
-                                    ui.selectable_value(&mut draft.region, (*region).to_owned(), *region);
-                                }
-                            });
+                    ui.vertical(|ui| {
+                        ui.horizontal(|ui| {
+                            let response = ui
+                                .add(egui::TextEdit::singleline(&mut draft.region).desired_width(200.0))
+                                .labelled_by(label.id);
+                            if response.lost_focus() {
+                                check.visited.insert("region");
+                            }
+                            let picker = lang.pick("Known regions…", "リージョン一覧…");
+                            egui::ComboBox::from_id_salt("known-regions")
+                                .selected_text(picker)
+                                .width(170.0)
+                                .show_ui(ui, |ui| {
+                                    for region in KNOWN_REGIONS {
+                                        ui.selectable_value(&mut draft.region, (*region).to_owned(), *region);
+                                    }
+                                })
+                                .response
+                                .widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::WidgetType::ComboBox, true, picker)
+                                });
+                        });
+                        let region = draft.region.trim();
+                        let shown = check.shown("region");
+                        if shown.is_none()
+                            && !region.is_empty()
+                            && !problems.contains_key("region")
+                            && !KNOWN_REGIONS.contains(&region)
+                        {
+                            ui.colored_label(
+                                ui.visuals().warn_fg_color,
+                                egui::RichText::new(lang.pick(
+                                    "Not a region this app knows Cognito in; check the spelling.",
+                                    "Cognito が使えるリージョンとして登録されていません。綴りを確認してください。",
+                                ))
+                                .small(),
+                            );
+                        } else {
+                            problem_line(ui, shown);
+                        }
                     });
                     ui.end_row();
-                    show(ui, "region");
-                    if !draft.region.trim().is_empty()
-                        && !problems.contains_key("region")
-                        && !KNOWN_REGIONS.contains(&draft.region.trim())
-                    {
-                        ui.label("");
-                        ui.colored_label(
-                            ui.visuals().warn_fg_color,
-                            lang.pick(
-                                "Not a region this app knows Cognito in; check the spelling.",
-                                "Cognito が使えるリージョンとして登録されていません。綴りを確認してください。",
-                            ),
-                        );
-                        ui.end_row();
-                    }
                 }
-                row(ui, lang.pick("App client id", "アプリクライアント ID"), &mut draft.client_id, !draft.local_stack);
-                show(ui, "client_id");
+                check.row(ui, lang.pick("App client id", "アプリクライアント ID"), &mut draft.client_id, !draft.local_stack, "client_id");
                 if !draft.local_stack {
                     let label = ui.label(lang.pick("Client secret (optional)", "クライアントシークレット（任意）"));
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.settings.secret)
-                            .password(true)
-                            .hint_text(lang.pick(
-                                "kept in the system keyring; leave empty to keep the current one",
-                                "システムのキーリングに保存。空欄なら現在のまま",
-                            ))
-                            .desired_width(380.0),
-                    )
-                    .labelled_by(label.id);
+                    ui.vertical(|ui| {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut self.settings.secret)
+                                .password(true)
+                                .hint_text(lang.pick(
+                                    "kept in the system keyring; leave empty to keep the current one",
+                                    "システムのキーリングに保存。空欄なら現在のまま",
+                                ))
+                                .desired_width(380.0),
+                        )
+                        .labelled_by(label.id);
+                        problem_line(ui, None);
+                    });
                     ui.end_row();
-                    row(
-                        ui,
+                    check.row(ui,
                         lang.pick("Cognito endpoint (optional)", "Cognito エンドポイント（任意）"),
                         &mut draft.cognito_endpoint,
                         true,
+                        "cognito_endpoint",
                     );
-                    show(ui, "cognito_endpoint");
-                    row(ui, lang.pick("API URL (with stage)", "API の URL（ステージまで）"), &mut draft.api_url, true);
-                    show(ui, "api_url");
+                    check.row(ui, lang.pick("API URL (with stage)", "API の URL（ステージまで）"), &mut draft.api_url, true, "api_url");
                 }
                 ui.label(lang.pick("Token sent to the API", "API に送るトークン"));
                 ui.horizontal(|ui| {
@@ -520,27 +583,26 @@ impl App {
                     ui.radio_value(&mut draft.header_style, HeaderStyle::Bare, "<token>");
                 });
                 ui.end_row();
-                row(ui, lang.pick("Default bucket", "既定のバケット"), &mut draft.bucket, true);
-                show(ui, "bucket");
-                row(ui, lang.pick("Default PDF prefix", "既定の PDF プレフィックス"), &mut draft.pdf_prefix, true);
-                show(ui, "pdf_prefix");
-                row(ui, lang.pick("Default upload prefix", "既定のアップロード先"), &mut draft.upload_prefix, true);
-                show(ui, "upload_prefix");
+                check.row(ui, lang.pick("Default bucket", "既定のバケット"), &mut draft.bucket, true, "bucket");
+                check.row(ui, lang.pick("Default PDF prefix", "既定の PDF プレフィックス"), &mut draft.pdf_prefix, true, "pdf_prefix");
+                check.row(ui, lang.pick("Default upload prefix", "既定のアップロード先"), &mut draft.upload_prefix, true, "upload_prefix");
             });
+        draft.visited = check.visited;
         let valid = problems.is_empty();
         // Saving or deleting replaces the draft; the edited copy must not overwrite that.
         let mut replaced = false;
         ui.horizontal(|ui| {
             if ui
-                .add_enabled(
-                    valid,
-                    egui::Button::new(lang.pick("Save profile", "プロファイルを保存")),
-                )
+                .button(lang.pick("Save profile", "プロファイルを保存"))
                 .clicked()
             {
-                self.save_draft(&draft);
-                replaced = true;
-                return;
+                if valid {
+                    self.save_draft(&draft);
+                    replaced = true;
+                    return;
+                }
+                // Say what stands in the way, at each field.
+                draft.save_tried = true;
             }
             if let Some(original) = draft.original.clone() {
                 if original != self.profile_name

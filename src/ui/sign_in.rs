@@ -33,9 +33,10 @@ pub struct SignInState {
     remember: bool,
     challenge: Option<Challenge>,
     pending: Option<Promise<Result<Outcome, CognitoError>>>,
+    /// Stops the sign-in in flight (Cancel while waiting for Cognito).
+    abort: Option<tokio::task::AbortHandle>,
     pub(super) restoring: Option<Promise<Option<String>>>,
     error: Option<String>,
-    notice: Option<String>,
     /// The reason and the time (egui's clock) until which the button is off.
     locked: Option<(String, f64)>,
     new_password: String,
@@ -43,8 +44,10 @@ pub struct SignInState {
     attributes: BTreeMap<String, String>,
     code: String,
     mfa_choice: String,
-    /// The password field took the focus once (the username was filled in already).
-    focused: bool,
+    /// The first field took the keyboard focus since the screen opened: the password
+    /// when the username was filled in, else the username. Decided once, never while
+    /// typing (typing a username must not jump to the password after one letter).
+    autofocused: bool,
 }
 
 impl SignInState {
@@ -56,6 +59,7 @@ impl SignInState {
 
     pub(super) fn signed_out(&mut self, reason: Option<&str>, lang: Lang) {
         self.challenge = None;
+        self.autofocused = false;
         self.error = reason.map(|r| {
             format!(
                 "{} ({r})",
@@ -65,6 +69,14 @@ impl SignInState {
                 )
             )
         });
+    }
+
+    /// Stops waiting for Cognito; the form keeps what was typed.
+    fn cancel(&mut self) {
+        if let Some(abort) = self.abort.take() {
+            abort.abort();
+        }
+        self.pending = None;
     }
 
     fn busy(&self) -> bool {
@@ -159,9 +171,13 @@ pub(super) fn field(
     text: &mut String,
     password: bool,
 ) -> egui::Response {
+    let salt = label.to_owned();
     let label = ui.label(label);
+    // A stable id: the keyboard focus must survive rows appearing above the field
+    // (the local demo's box shows up once its server runs).
     ui.add(
         egui::TextEdit::singleline(text)
+            .id_salt(salt)
             .password(password)
             .desired_width(f32::INFINITY),
     )
@@ -191,15 +207,17 @@ impl App {
                 self.sign_in.clear_secrets();
                 self.sign_in.challenge = None;
                 self.sign_in.error = None;
-                self.sign_in.notice = remember_problem.map(|p| {
-                    format!(
-                        "{} ({p})",
+                // Shown where the person lands (the banner over every screen), until
+                // dismissed: the sign-in worked but will not outlive this window.
+                if let Some(problem) = remember_problem {
+                    self.banner = Some(format!(
+                        "{} ({problem})",
                         lang.pick(
-                            "Signed in, but the sign-in could not be remembered: the keyring is not available.",
-                            "サインインしましたが、キーリングが使えないためサインイン情報を記憶できませんでした。",
+                            "Remember me is not available: there is no usable keyring on this system. You are signed in until you close the app; nothing was written to a file.",
+                            "「サインインを記憶」は使えません: このシステムには利用できるキーリングがありません。アプリを閉じるまでサインインしています。ファイルには何も書き込んでいません。",
                         )
-                    )
-                });
+                    ));
+                }
                 let username = self.sign_in.username.trim().to_owned();
                 if let Some(profile) = self.config.profiles.get_mut(&self.profile_name)
                     && profile.username.as_deref() != Some(username.as_str())
@@ -267,11 +285,12 @@ impl App {
             )
         });
         self.sign_in.error = None;
-        self.sign_in.notice = None;
-        self.sign_in.pending = Some(self.tasks.spawn(async move {
+        let (pending, abort) = self.tasks.spawn_abortable(async move {
             let step = client.sign_in(&username, &password).await?;
             Ok(finish(step, session, remember).await)
-        }));
+        });
+        self.sign_in.pending = Some(pending);
+        self.sign_in.abort = Some(abort);
     }
 
     fn submit_answer(&mut self, answer: ChallengeAnswer) {
@@ -288,10 +307,12 @@ impl App {
             )
         });
         self.sign_in.error = None;
-        self.sign_in.pending = Some(self.tasks.spawn(async move {
+        let (pending, abort) = self.tasks.spawn_abortable(async move {
             let step = client.respond(&challenge, &answer).await?;
             Ok(finish(step, session, remember).await)
-        }));
+        });
+        self.sign_in.pending = Some(pending);
+        self.sign_in.abort = Some(abort);
     }
 
     pub(super) fn sign_in_screen(&mut self, ui: &mut egui::Ui) {
@@ -321,13 +342,15 @@ impl App {
                         } else {
                             lang.pick("Waiting for Cognito…", "Cognito の応答を待っています…")
                         });
+                        if self.sign_in.pending.is_some()
+                            && ui.button(lang.pick("Cancel", "キャンセル")).clicked()
+                        {
+                            self.sign_in.cancel();
+                        }
                     });
                 }
                 if let Some(error) = &self.sign_in.error {
                     ui.colored_label(ui.visuals().error_fg_color, error);
-                }
-                if let Some(notice) = &self.sign_in.notice {
-                    ui.colored_label(ui.visuals().warn_fg_color, notice);
                 }
             });
         });
@@ -440,17 +463,31 @@ impl App {
             &mut self.sign_in.password,
             !self.sign_in.show_password,
         );
-        // With the username filled in, typing starts in the password field (once the
-        // window itself has the keyboard).
-        if !self.sign_in.focused && !self.sign_in.username.is_empty() && ui.input(|i| i.focused) {
-            if password.has_focus() {
-                self.sign_in.focused = true;
+        // When the screen opens (and the window has the keyboard), typing starts in the
+        // first empty field: the password when the username was filled in already.
+        if !self.sign_in.autofocused && ui.input(|i| i.focused) {
+            let target = if self.sign_in.username.is_empty() {
+                &user
             } else {
-                password.request_focus();
+                &password
+            };
+            if target.has_focus() || user.has_focus() || password.has_focus() {
+                self.sign_in.autofocused = true;
+            } else {
+                target.request_focus();
                 ui.ctx().request_repaint();
             }
         }
-        let entered = password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        // Enter in the username moves on to the password.
+        if user.lost_focus() && enter {
+            password.request_focus();
+        }
+        let entered = password.lost_focus() && enter;
+        // Enter with no password typed keeps the focus where the password goes.
+        if entered && self.sign_in.password.is_empty() {
+            password.request_focus();
+        }
         ui.checkbox(
             &mut self.sign_in.show_password,
             lang.pick("Show password", "パスワードを表示"),

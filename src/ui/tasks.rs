@@ -58,6 +58,25 @@ impl Tasks {
         promise
     }
 
+    /// Like [`Self::spawn`], and the work can be stopped: after `abort()` it stops at its
+    /// next await and no longer counts as in flight (drop the promise with it: it is
+    /// never fulfilled).
+    pub fn spawn_abortable<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = T> + Send + 'static,
+    ) -> (Promise<T>, tokio::task::AbortHandle) {
+        let (sender, promise) = Promise::new();
+        let busy = Busy::new(&self.busy);
+        let ctx = self.ctx.clone();
+        let handle = self.runtime.spawn(async move {
+            let value = work.await;
+            sender.send(value);
+            ctx.request_repaint();
+            drop(busy);
+        });
+        (promise, handle.abort_handle())
+    }
+
     /// Runs `work` without a result to wait for (it still counts as in flight).
     pub fn detach(&self, work: impl Future<Output = ()> + Send + 'static) {
         let busy = Busy::new(&self.busy);

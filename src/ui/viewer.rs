@@ -1,6 +1,8 @@
-//! The viewer: one page, decoded at the screen's resolution (never larger), zoomed with
-//! the wheel, a pinch or +/−, panned by dragging, next/previous with the arrow keys, Fit
-//! (0) and 1:1 (1), Save… and Open in the system's viewer.
+//! The viewer: one page, decoded at the screen's resolution and again at the scan's own
+//! size once zoomed past it (small print stays sharp), zoomed with the wheel (centred on
+//! the cursor), a pinch or +/−, panned by dragging, next/previous with the arrow keys,
+//! Fit (0) and 1:1 (1: one scan pixel per screen pixel), Save… and Open in the system's
+//! viewer.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,20 +13,34 @@ use super::App;
 use crate::i18n::Lang;
 use crate::thumbs::{self, FetchError, Item, Pixels};
 
-const MIN_ZOOM: f32 = 0.1;
+/// Zoom limits, in screen pixels per scan pixel.
+const MIN_ZOOM: f32 = 0.02;
 const MAX_ZOOM: f32 = 8.0;
+/// One step of the buttons and keys: ±25 % of what is on screen.
+const STEP: f32 = 1.25;
+
+type Decoded = Result<(Pixels, [u32; 2]), FetchError>;
 
 pub struct Viewer {
     index: usize,
     key: String,
-    loading: Option<Promise<Result<Pixels, FetchError>>>,
+    url: String,
+    loading: Option<Promise<Decoded>>,
     texture: Option<egui::TextureHandle>,
+    /// The scan's own size; the texture may be smaller (decoded to fit the screen).
+    source: Option<[u32; 2]>,
+    /// The full-size decode was asked for (zoomed past the decoded size).
+    full_requested: bool,
     error: Option<String>,
-    /// `None` fits the page to the view; otherwise screen pixels per image pixel.
+    /// `None` fits the page to the view; otherwise screen pixels per scan pixel.
     zoom: Option<f32>,
+    /// The fit zoom of the last frame, measured on the page's own area: what Zoom in
+    /// and Zoom out step from while the page is fitted.
+    fit: Option<f32>,
     pan: egui::Vec2,
-    saving: Option<Promise<Result<PathBuf, String>>>,
+    saving: Option<Promise<Result<Option<PathBuf>, String>>>,
     saved: Option<Result<PathBuf, String>>,
+    opening: Option<Promise<Result<PathBuf, String>>>,
 }
 
 impl Viewer {
@@ -32,13 +48,35 @@ impl Viewer {
         self.index
     }
 
+    /// Screen pixels per scan pixel, or `None` while the page is fitted to the view.
     pub fn zoom(&self) -> Option<f32> {
         self.zoom
+    }
+
+    /// What is on screen now, in screen pixels per scan pixel (fitted or not).
+    pub fn shown_zoom(&self) -> Option<f32> {
+        self.zoom.or(self.fit)
     }
 
     pub fn is_loaded(&self) -> bool {
         self.texture.is_some()
     }
+
+    /// The size of the decoded page on the GPU, and of the scan itself.
+    pub fn sizes(&self) -> Option<([usize; 2], [u32; 2])> {
+        Some((self.texture.as_ref()?.size(), self.source?))
+    }
+
+    fn step_zoom(&mut self, factor: f32) {
+        if let Some(current) = self.shown_zoom() {
+            self.zoom = Some((current * factor).clamp(MIN_ZOOM, MAX_ZOOM));
+        }
+    }
+}
+
+/// The zoom as a person reads it: 100 % is one scan pixel per screen pixel.
+fn percent(zoom: f32) -> String {
+    format!("{:.0} %", zoom * 100.0)
 }
 
 impl App {
@@ -54,17 +92,45 @@ impl App {
         self.gallery.viewer = Some(Viewer {
             index,
             key: item.key.clone(),
+            url: item.url.clone(),
             loading: Some(
                 self.tasks
                     .spawn(async move { thumbnailer.page(&url, max_w, max_h).await }),
             ),
             texture: None,
+            source: None,
+            full_requested: false,
             error: None,
             zoom: None,
+            fit: None,
             pan: egui::Vec2::ZERO,
             saving: None,
             saved: None,
+            opening: None,
         });
+    }
+
+    /// Zoomed past what was decoded: decode the scan at its own size, once.
+    fn decode_full_size_if_needed(&mut self) {
+        let Some(viewer) = self.gallery.viewer.as_mut() else {
+            return;
+        };
+        let (Some(zoom), Some(texture), Some([sw, sh])) =
+            (viewer.zoom, viewer.texture.as_ref(), viewer.source)
+        else {
+            return;
+        };
+        let decoded = texture.size()[0] as f32 / sw as f32;
+        if viewer.full_requested || viewer.loading.is_some() || zoom <= decoded * 1.01 {
+            return;
+        }
+        viewer.full_requested = true;
+        let thumbnailer = Arc::clone(&self.thumbnailer);
+        let url = viewer.url.clone();
+        viewer.loading = Some(
+            self.tasks
+                .spawn(async move { thumbnailer.page(&url, sw, sh).await }),
+        );
     }
 
     pub(super) fn poll_viewer(&mut self, ctx: &egui::Context) {
@@ -75,13 +141,18 @@ impl App {
             && let Some(Ok(result)) = viewer.loading.take().map(Promise::try_take)
         {
             match result {
-                Ok(pixels) => {
+                Ok((pixels, source)) => {
                     let image = egui::ColorImage::from_rgba_unmultiplied(
                         [pixels.width as usize, pixels.height as usize],
                         &pixels.rgba,
                     );
+                    viewer.source = Some(source);
                     viewer.texture =
                         Some(ctx.load_texture("viewer-page", image, egui::TextureOptions::LINEAR));
+                }
+                // A failed full-size decode keeps the page that is already shown.
+                Err(e) if viewer.texture.is_some() => {
+                    crate::logging::note_problem(format!("viewer: full-size decode: {e}"));
                 }
                 Err(e) => viewer.error = Some(e.to_string()),
             }
@@ -89,7 +160,18 @@ impl App {
         if viewer.saving.as_ref().is_some_and(|p| p.ready().is_some())
             && let Some(Ok(result)) = viewer.saving.take().map(Promise::try_take)
         {
-            viewer.saved = Some(result);
+            // A cancelled dialog is no error: nothing to say.
+            viewer.saved = result.transpose();
+        }
+        if viewer.opening.as_ref().is_some_and(|p| p.ready().is_some())
+            && let Some(Ok(result)) = viewer.opening.take().map(Promise::try_take)
+        {
+            match result {
+                Ok(path) => {
+                    ctx.open_url(egui::OpenUrl::new_tab(format!("file://{}", path.display())))
+                }
+                Err(e) => viewer.saved = Some(Err(e)),
+            }
         }
     }
 
@@ -102,6 +184,7 @@ impl App {
         let mut go = None;
         let mut close = false;
         let mut save = false;
+        let mut open = false;
         let (prev, next, fit, one, zoom_in, zoom_out, escape) = ui.input(|i| {
             (
                 i.key_pressed(egui::Key::ArrowLeft),
@@ -146,18 +229,35 @@ impl App {
                     viewer.pan = egui::Vec2::ZERO;
                 }
                 if ui.button("1:1").clicked() || one {
-                    viewer.zoom = Some(1.0 / ui.ctx().pixels_per_point());
-                }
-                if ui.button(lang.pick("Zoom in", "拡大")).clicked() || zoom_in {
-                    viewer.zoom =
-                        Some((viewer.zoom.unwrap_or(fit_zoom(ui, viewer)) * 1.25).min(MAX_ZOOM));
+                    viewer.zoom = Some(1.0);
                 }
                 if ui.button(lang.pick("Zoom out", "縮小")).clicked() || zoom_out {
-                    viewer.zoom =
-                        Some((viewer.zoom.unwrap_or(fit_zoom(ui, viewer)) / 1.25).max(MIN_ZOOM));
+                    viewer.step_zoom(1.0 / STEP);
+                }
+                if let Some(zoom) = viewer.shown_zoom() {
+                    ui.label(percent(zoom)).on_hover_text(lang.pick(
+                        "100 % is one scan pixel per screen pixel",
+                        "100 % はスキャンの 1 ピクセルが画面の 1 ピクセル",
+                    ));
+                }
+                if ui.button(lang.pick("Zoom in", "拡大")).clicked() || zoom_in {
+                    viewer.step_zoom(STEP);
                 }
                 if ui.button(lang.pick("Save…", "保存…")).clicked() {
                     save = true;
+                }
+                if ui
+                    .add_enabled(
+                        viewer.opening.is_none(),
+                        egui::Button::new(lang.pick("Open", "開く")),
+                    )
+                    .on_hover_text(lang.pick(
+                        "Open the page in the system's image viewer",
+                        "システムの画像ビューアーで開く",
+                    ))
+                    .clicked()
+                {
+                    open = true;
                 }
                 ui.label(thumbs::file_name(&viewer.key));
             }
@@ -166,17 +266,9 @@ impl App {
             match &viewer.saved {
                 Some(Ok(path)) => {
                     let path = path.clone();
-                    ui.horizontal(|ui| {
-                        ui.label(match lang {
-                            Lang::En => format!("Saved to {}", path.display()),
-                            Lang::Ja => format!("{} に保存しました", path.display()),
-                        });
-                        if ui.button(lang.pick("Open", "開く")).clicked() {
-                            ui.ctx().open_url(egui::OpenUrl::new_tab(format!(
-                                "file://{}",
-                                path.display()
-                            )));
-                        }
+                    ui.label(match lang {
+                        Lang::En => format!("Saved to {}", path.display()),
+                        Lang::Ja => format!("{} に保存しました", path.display()),
                     });
                 }
                 Some(Err(e)) => {
@@ -186,12 +278,15 @@ impl App {
             }
         }
         self.page_view(ui);
+        self.decode_full_size_if_needed();
         if close {
             self.gallery.viewer = None;
         } else if let Some(index) = go {
             self.open_viewer(index, shown);
         } else if save && let Some((item, _)) = shown.get(index) {
             self.save_one(item);
+        } else if open && let Some((item, _)) = shown.get(index) {
+            self.open_in_system_viewer(item);
         }
     }
 
@@ -223,20 +318,38 @@ impl App {
             );
             return;
         };
-        let [w, h] = texture.size();
-        let fit = (rect.width() / w as f32).min(rect.height() / h as f32);
+        let ppp = ui.ctx().pixels_per_point();
+        let [w, h] = viewer
+            .source
+            .map_or_else(|| texture.size().map(|v| v as f32), |s| s.map(|v| v as f32));
+        // Screen pixels per scan pixel that fit the page into its own area.
+        let fit = (rect.width() / w).min(rect.height() / h) * ppp;
+        viewer.fit = Some(fit);
         if response.hovered() {
-            let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+            let (scroll, pinch, pointer) = ui.input(|i| {
+                (
+                    i.smooth_scroll_delta.y,
+                    i.zoom_delta(),
+                    i.pointer.hover_pos(),
+                )
+            });
             if scroll.abs() > f32::EPSILON || (pinch - 1.0).abs() > f32::EPSILON {
-                let factor = pinch * (scroll * 0.002).exp();
-                viewer.zoom = Some((viewer.zoom.unwrap_or(fit) * factor).clamp(MIN_ZOOM, MAX_ZOOM));
+                let before = viewer.zoom.unwrap_or(fit);
+                let after = (before * pinch * (scroll * 0.002).exp()).clamp(MIN_ZOOM, MAX_ZOOM);
+                // Keep the scan point under the cursor where it is.
+                if let Some(cursor) = pointer {
+                    let centre = rect.center() + viewer.pan;
+                    let new_centre = cursor - (cursor - centre) * (after / before);
+                    viewer.pan = new_centre - rect.center();
+                }
+                viewer.zoom = Some(after);
             }
         }
         if response.dragged() {
             viewer.pan += response.drag_delta();
         }
-        let scale = viewer.zoom.unwrap_or(fit);
-        let size = egui::vec2(w as f32 * scale, h as f32 * scale);
+        let scale = viewer.zoom.unwrap_or(fit) / ppp;
+        let size = egui::vec2(w * scale, h * scale);
         let image_rect = egui::Rect::from_center_size(rect.center() + viewer.pan, size);
         painter.image(
             texture.id(),
@@ -254,8 +367,32 @@ impl App {
             viewer.saved = None;
             viewer.saving = Some(self.tasks.spawn(async move {
                 let Some(path) = dialog.await else {
-                    return Err("cancelled".to_owned());
+                    return Ok(None);
                 };
+                thumbnailer
+                    .save(&url, &path)
+                    .await
+                    .map(|()| Some(path))
+                    .map_err(|e| e.to_string())
+            }));
+        }
+    }
+
+    /// Downloads the page to a private temporary folder and hands it to the system's
+    /// image viewer (the page itself, at full size).
+    fn open_in_system_viewer(&mut self, item: &Item) {
+        let thumbnailer = Arc::clone(&self.thumbnailer);
+        let url = item.url.clone();
+        let name = thumbs::file_name(&item.key);
+        let folder = std::env::temp_dir().join(format!("receipt-desk-{}", whoami()));
+        if let Some(viewer) = self.gallery.viewer.as_mut() {
+            viewer.opening = Some(self.tasks.spawn(async move {
+                let path = folder.join(name);
+                let dir = folder.clone();
+                tokio::task::spawn_blocking(move || private_dir(&dir))
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .map_err(|e| format!("{}: {e}", folder.display()))?;
                 thumbnailer
                     .save(&url, &path)
                     .await
@@ -266,10 +403,16 @@ impl App {
     }
 }
 
-fn fit_zoom(ui: &egui::Ui, viewer: &Viewer) -> f32 {
-    viewer.texture.as_ref().map_or(1.0, |t| {
-        let [w, h] = t.size();
-        let area = ui.available_size();
-        (area.x / w as f32).min(area.y / h as f32)
-    })
+/// A name for the per-user temporary folder (the user id on Unix).
+fn whoami() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "user".to_owned())
+}
+
+/// Creates `dir` readable by its owner only (pages opened in the system viewer).
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
