@@ -11,20 +11,22 @@ use receipt_desk::{logging, ui};
 fn main() -> ExitCode {
     // `--help` is printed by clap during parsing, so its language is found first.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let matches = cli::command(cli::lang_from_args(&args)).get_matches_from(args);
+    let lang = cli::lang_from_args(&args);
+    let matches = cli::command(lang).get_matches_from(args);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let _logs = logging::init(cli.verbose, logging::default_dir().as_deref());
     let runtime = match receipt_desk::runtime() {
         Ok(runtime) => runtime,
         Err(e) => {
-            return fail(
-                cli::EXIT_FAILURE,
-                &format!("cannot start the async runtime: {e}"),
-            );
+            let text = match lang {
+                Lang::En => format!("cannot start the async runtime: {e}"),
+                Lang::Ja => format!("非同期ランタイムを起動できません: {e}"),
+            };
+            return fail(cli::EXIT_FAILURE, &text);
         }
     };
     if cli.command.is_none() {
-        return run_window(&cli, &runtime);
+        return run_window(&cli, &runtime, lang);
     }
     match runtime.block_on(cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -33,7 +35,7 @@ fn main() -> ExitCode {
 }
 
 /// No command: the desktop app, with the async runtime beside the UI thread.
-fn run_window(cli: &Cli, runtime: &tokio::runtime::Runtime) -> ExitCode {
+fn run_window(cli: &Cli, runtime: &tokio::runtime::Runtime, lang: Lang) -> ExitCode {
     let _entered = runtime.enter();
     let mut options = match ui::AppOptions::platform(runtime.handle().clone()) {
         Ok(options) => options,
@@ -55,7 +57,10 @@ fn run_window(cli: &Cli, runtime: &tokio::runtime::Runtime) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(
             cli::EXIT_FAILURE,
-            &format!("the window could not open: {e}"),
+            &match lang {
+                Lang::En => format!("the window could not open: {e}"),
+                Lang::Ja => format!("ウィンドウを開けませんでした: {e}"),
+            },
         ),
     }
 }

@@ -624,7 +624,12 @@ fn ask(
                     None => {
                         return Err(std::io::Error::new(
                             std::io::ErrorKind::InvalidInput,
-                            format!("\"{choice}\" is not one of the listed methods"),
+                            match lang {
+                                Lang::En => {
+                                    format!("\"{choice}\" is not one of the listed methods")
+                                }
+                                Lang::Ja => format!("「{choice}」は一覧にある方法ではありません"),
+                            },
                         ));
                     }
                 }

@@ -26,7 +26,7 @@ Exit codes:
   0  success
   1  an unexpected failure (a file could not be written, for example)
   2  usage: bad arguments, an unknown or invalid profile
-  3  authentication: Cognito refused the sign-in or a challenge answer
+  3  authentication: Cognito refused the sign-in or a challenge answer, or a remembered sign-in cannot be used
   4  network: Cognito or the API could not be reached, timed out or answered with something unreadable
   5  refused: the API refused the conversion (401 after a refresh, 403, 4xx, 5xx, 504)
   6  partial: the job ran but some PDFs failed (they are named on stderr)
@@ -245,7 +245,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Token(args)) => login::token(&context, &args).await,
         Some(Command::Logout(args)) => login::logout(&context, &args).await,
         Some(Command::Profile { action }) => profile::run(&context, action).await,
-        Some(Command::Serve(args)) => serve::serve(*args).await,
+        Some(Command::Serve(args)) => serve::serve(*args, lang).await,
         Some(Command::Convert(args)) => convert::convert(&context, &args).await,
         // `main` opens the window when there is no command; from elsewhere, show help.
         None => {

@@ -6,6 +6,7 @@ use clap::Args;
 use reqwest::Url;
 
 use super::{CliError, print_line};
+use crate::i18n::Lang;
 use crate::local::authorizer::{Accept, AuthorizerMode, BearerPrefix};
 use crate::local::convert::ConvertSettings;
 use crate::local::{self, ExternalIssuer, StackOptions, demo, idp};
@@ -53,11 +54,16 @@ pub struct ServeArgs {
     pub issuer_client_ids: Vec<String>,
 }
 
-pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
+pub(super) async fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
     let data_dir = args
         .data
         .or_else(StackOptions::default_data_dir)
-        .ok_or_else(|| CliError::usage("no data folder could be found: pass --data DIR"))?;
+        .ok_or_else(|| {
+            CliError::usage(lang.pick(
+                "no data folder could be found: pass --data DIR",
+                "データフォルダーが見つかりません。--data DIR を指定してください",
+            ))
+        })?;
     let pool = args
         .pool
         .as_deref()
