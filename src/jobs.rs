@@ -87,6 +87,9 @@ pub struct JobRecord {
     pub started_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<i64>,
+    /// How long the run took, measured on a monotonic clock (milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
     pub phase: Phase,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_job: Option<ServerJob>,
@@ -108,6 +111,7 @@ impl JobRecord {
             request,
             started_at: now,
             finished_at: None,
+            elapsed_ms: None,
             phase: Phase::Running,
             server_job: None,
             progress: None,

@@ -864,6 +864,55 @@ fn the_viewer_opens_zooms_and_moves_between_pages() {
 }
 
 #[test]
+fn without_a_file_dialog_the_window_asks_for_the_path_and_a_cancel_is_no_error() {
+    let fixture = Fixture::new();
+    let mut options = fixture.options(Lang::En);
+    options.dialogs = Arc::new(receipt_desk::ui::NativeDialogs::in_app_only());
+    let mut app = fixture.app_with(options);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+    app.get_by_role_and_label(Role::Button, "2024-05-konbini-p1.jpg")
+        .click();
+    app.step();
+    fixture.settle(&mut app);
+    // Save… asks inside the window, with a default path filled in.
+    click_button(&mut app, "Save…");
+    app.step();
+    app.get_by_label_contains("No file dialog is available on this system");
+    let offered = app.get_by_label("File").value().unwrap_or_default();
+    assert!(offered.ends_with("2024-05-konbini-p1.jpg"), "{offered}");
+    // A cancel is not an error: nothing red, nothing left running.
+    click_button(&mut app, "Cancel");
+    fixture.settle(&mut app);
+    assert!(app.query_by_label_contains("No file dialog").is_none());
+    assert!(app.query_by_label_contains("cancelled").is_none());
+    // The typed path is where the page goes.
+    let folder = fixture.dir.path().join("typed");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    click_button(&mut app, "Save…");
+    app.step();
+    let target = folder.join("receipt.jpg");
+    type_into(&mut app, "File", &target.display().to_string());
+    click_button(&mut app, "OK");
+    fixture.settle(&mut app);
+    let bytes = std::fs::read(&target).expect("saved where typed");
+    assert!(bytes.starts_with(&[0xFF, 0xD8]));
+    // A saved page is the person's file: the umask decides, as for any new file (not
+    // 0600 like the app's own files).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let reference = folder.join("reference");
+        std::fs::write(&reference, b"x").expect("write");
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&target), mode(&reference));
+    }
+}
+
+#[test]
 fn save_all_writes_every_page_and_never_overwrites_without_asking() {
     let fixture = Fixture::new();
     let mut app = fixture.app(Lang::En);

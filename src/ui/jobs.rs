@@ -71,12 +71,75 @@ fn local_time(seconds: i64) -> String {
     )
 }
 
-fn duration_text(seconds: i64) -> String {
-    if seconds < 60 {
-        format!("{seconds} s")
-    } else {
-        format!("{}:{:02} min", seconds / 60, seconds % 60)
+/// How long a job took: milliseconds under 10 s (a demo converts in about one), then
+/// seconds, then minutes.
+fn duration_text(job: &JobRecord, now: i64) -> String {
+    match job.elapsed_ms {
+        Some(ms) if ms < 10_000 => format!("{ms} ms"),
+        _ => {
+            let seconds = job
+                .elapsed_ms
+                .map_or_else(|| job.duration(now), |ms| (ms / 1000) as i64);
+            if seconds < 60 {
+                format!("{seconds} s")
+            } else {
+                format!("{}:{:02} min", seconds / 60, seconds % 60)
+            }
+        }
     }
+}
+
+/// A size as people read it: 980 B, 12.3 KB, 4.5 MB.
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b < 1000 => format!("{b} B"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1000.0),
+        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+    }
+}
+
+/// The answer at a glance, like an HTTP client shows it: "200 OK · 812 ms · 3.4 KB".
+fn answer_line(
+    job: &JobRecord,
+    d: &crate::api::Diagnostics,
+    now: i64,
+    lang: Lang,
+) -> Option<String> {
+    if d.status == 0 {
+        return None;
+    }
+    let reason = match d.status {
+        200 => " OK",
+        202 => " Accepted",
+        400 => " Bad Request",
+        401 => " Unauthorized",
+        403 => " Forbidden",
+        404 => " Not Found",
+        429 => " Too Many Requests",
+        500 => " Internal Server Error",
+        502 => " Bad Gateway",
+        503 => " Service Unavailable",
+        504 => " Gateway Timeout",
+        _ => "",
+    };
+    let mut line = format!("{}{reason} · {}", d.status, duration_text(job, now));
+    let bytes: u64 = job
+        .result
+        .iter()
+        .flat_map(|r| &r.converted)
+        .filter_map(|p| p.bytes)
+        .sum();
+    if bytes > 0 {
+        let _ = std::fmt::Write::write_fmt(
+            &mut line,
+            format_args!(
+                " · {} {}",
+                size_text(bytes),
+                lang.pick("of JPEG pages", "の JPEG ページ")
+            ),
+        );
+    }
+    Some(line)
 }
 
 /// The text a person pastes into a bug report: no tokens, no passwords.
@@ -152,13 +215,13 @@ impl App {
                                     "{} pages, {} failed, {}",
                                     job.converted_count(),
                                     job.failed_count(),
-                                    duration_text(job.duration(now))
+                                    duration_text(job, now)
                                 ),
                                 Lang::Ja => format!(
                                     "{} ページ、失敗 {} 件、{}",
                                     job.converted_count(),
                                     job.failed_count(),
-                                    duration_text(job.duration(now))
+                                    duration_text(job, now)
                                 ),
                             }
                         );
@@ -200,6 +263,11 @@ impl App {
             job.request.pdf_prefix
         ));
         ui.weak(local_time(job.started_at));
+        if let Some(d) = &job.diagnostics
+            && let Some(line) = answer_line(job, d, now, lang)
+        {
+            ui.label(egui::RichText::new(line).strong());
+        }
         if job.phase == Phase::Running {
             ui.horizontal(|ui| {
                 job_progress(ui, job, now, lang);
@@ -246,10 +314,7 @@ impl App {
                         job.request.upload_prefix.clone(),
                     ),
                     (lang.pick("Started", "開始"), local_time(job.started_at)),
-                    (
-                        lang.pick("Duration", "所要時間"),
-                        duration_text(job.duration(now)),
-                    ),
+                    (lang.pick("Duration", "所要時間"), duration_text(job, now)),
                     (
                         lang.pick("Converted pages", "変換したページ"),
                         job.converted_count().to_string(),
@@ -354,7 +419,15 @@ impl App {
                     .max_height(120.0)
                     .show(ui, |ui| {
                         for failed in &result.failed {
-                            ui.label(format!("{} — {}", failed.source_key, failed.error));
+                            ui.label(format!(
+                                "{} — {}",
+                                failed.source_key,
+                                crate::i18n::failure_reason(
+                                    failed.reason.as_deref(),
+                                    &failed.error,
+                                    lang
+                                )
+                            ));
                         }
                     });
             }
@@ -449,5 +522,35 @@ fn job_progress(ui: &mut egui::Ui, job: &JobRecord, now: i64, lang: Lang) {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(40));
         }
+    }
+}
+
+#[cfg(test)]
+mod answer_tests {
+    use super::*;
+
+    #[test]
+    fn a_quick_answer_reads_in_milliseconds_with_status_and_size() {
+        let request = crate::api::ConvertRequest {
+            source_bucket: "demo".to_owned(),
+            pdf_prefix: "a/".to_owned(),
+            upload_prefix: "b/".to_owned(),
+        };
+        let mut job = JobRecord::new("j".to_owned(), "p".to_owned(), request, 100);
+        job.finished_at = Some(101);
+        job.elapsed_ms = Some(812);
+        let d = crate::api::Diagnostics {
+            status: 200,
+            ..Default::default()
+        };
+        assert_eq!(
+            answer_line(&job, &d, 200, Lang::En).as_deref(),
+            Some("200 OK · 812 ms")
+        );
+        job.elapsed_ms = Some(65_000);
+        assert_eq!(duration_text(&job, 200), "1:05 min");
+        job.elapsed_ms = None;
+        assert_eq!(duration_text(&job, 200), "1 s");
+        assert_eq!(size_text(3_400_000), "3.4 MB");
     }
 }

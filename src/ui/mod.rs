@@ -9,6 +9,7 @@ pub mod dialogs;
 pub mod fonts;
 pub mod gallery;
 pub mod jobs;
+pub mod look;
 pub mod settings;
 pub mod sign_in;
 pub mod status;
@@ -194,6 +195,7 @@ struct RunningJob {
     live: watch::Receiver<Live>,
     promise: Promise<Finished>,
     abort: tokio::task::AbortHandle,
+    started: std::time::Instant,
 }
 
 pub struct App {
@@ -230,6 +232,7 @@ pub struct App {
 impl App {
     pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
         fonts::install(ctx);
+        look::install(ctx);
         let tasks = Tasks::new(options.runtime.clone(), ctx.clone());
         options.dialogs.attach(ctx);
         let mut banner = None;
@@ -678,6 +681,7 @@ impl App {
                 live: live_rx,
                 promise,
                 abort,
+                started: std::time::Instant::now(),
             },
         );
         self.jobs_view.selected = Some(id);
@@ -699,6 +703,10 @@ impl App {
                     if let Some(record) = record {
                         record.server_job = live.server_job.or(record.server_job.take());
                         record.finish(finished, jiff::Timestamp::now().as_second());
+                        record.elapsed_ms = Some(
+                            u64::try_from(running.started.elapsed().as_millis())
+                                .unwrap_or(u64::MAX),
+                        );
                         if let Some(failure) = &record.failure {
                             crate::logging::note_problem(format!(
                                 "job {}: {:?}: {}",
@@ -728,6 +736,7 @@ impl App {
                             live: running.live,
                             promise,
                             abort: running.abort,
+                            started: running.started,
                         },
                     );
                 }

@@ -522,7 +522,7 @@ impl App {
                                 })
                                 .response
                                 .widget_info(|| {
-                                    egui::WidgetInfo::labeled(egui::WidgetType::ComboBox, true, picker)
+                                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, picker)
                                 });
                         });
                         let region = draft.region.trim();

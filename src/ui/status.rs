@@ -55,10 +55,13 @@ impl App {
             });
             ui.separator();
             ui.label(match (self.last_refresh, lang) {
-                (Some(t), Lang::En) => format!("Last refresh {}", clock(t)),
-                (Some(t), Lang::Ja) => format!("最終更新 {}", clock(t)),
+                (Some(t), Lang::En) => format!("Renewed at {}", clock(t)),
+                (Some(t), Lang::Ja) => format!("{} に自動更新", clock(t)),
                 (None, _) => lang
-                    .pick("Not refreshed yet", "まだ更新していません")
+                    .pick(
+                        "Renewed automatically before it expires",
+                        "期限が切れる前に自動で更新します",
+                    )
                     .to_owned(),
             });
             ui.separator();
