@@ -438,6 +438,33 @@ pub fn api_error(error: &crate::api::ApiError, lang: Lang) -> String {
     }
 }
 
+/// "Remember me" was asked for where no keyring is reachable: the same sentence in the
+/// window and on the command line, then each says how long this sign-in lasts there.
+pub fn remember_unavailable(lang: Lang, for_the_window: bool) -> String {
+    let first = lang.pick(
+        "Remember me is not available: there is no usable keyring on this system.",
+        "「サインインを記憶」は使えません: このシステムには利用できるキーリングがありません。",
+    );
+    let scope = match (for_the_window, lang) {
+        (true, Lang::En) => {
+            "You are signed in until you close the app; nothing was written to a file."
+        }
+        (true, Lang::Ja) => {
+            "アプリを閉じるまでサインインしています。ファイルには何も書き込んでいません。"
+        }
+        (false, Lang::En) => {
+            "You are signed in for this command only; nothing was written to a file."
+        }
+        (false, Lang::Ja) => {
+            "このコマンドの間だけサインインしています。ファイルには何も書き込んでいません。"
+        }
+    };
+    match lang {
+        Lang::En => format!("{first} {scope}"),
+        Lang::Ja => format!("{first}{scope}"),
+    }
+}
+
 /// A remembered sign-in this session cannot reach (cron has no session bus): where it is
 /// and the two ways on.
 pub fn keyring_unreachable(lang: Lang) -> &'static str {

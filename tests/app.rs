@@ -532,6 +532,10 @@ fn remember_me_keeps_the_refresh_token_in_the_store_and_signs_in_on_restart() {
         !config.contains("refresh"),
         "no token in the config: {config}"
     );
+    // A note that the sign-in is in the keyring (so the command line can explain a
+    // keyring out of reach), never the token itself.
+    let saved = Config::load(&fixture.config_path()).expect("config");
+    assert!(saved.is_remembered("Local demo", "demo"), "{config}");
     drop(app);
 
     // A new start (a new stack on the same data folder, which keeps its keys): the
@@ -549,6 +553,8 @@ fn remember_me_keeps_the_refresh_token_in_the_store_and_signs_in_on_restart() {
     fixture.settle(&mut again);
     assert!(!again.state().is_signed_in());
     assert_eq!(fixture.store.get(&account).expect("store"), None);
+    let saved = Config::load(&fixture.config_path()).expect("config");
+    assert!(!saved.is_remembered("Local demo", "demo"));
 }
 
 #[test]
@@ -809,7 +815,7 @@ fn the_viewer_opens_zooms_and_moves_between_pages() {
         let gallery = app.state().gallery_state();
         gallery
             .viewer()
-            .and_then(|v| v.shown_zoom())
+            .and_then(receipt_desk::ui::viewer::Viewer::shown_zoom)
             .expect("a page on screen")
     };
     let fitted = shown(&app);
@@ -829,7 +835,7 @@ fn the_viewer_opens_zooms_and_moves_between_pages() {
         .state()
         .gallery_state()
         .viewer()
-        .and_then(|v| v.sizes())
+        .and_then(receipt_desk::ui::viewer::Viewer::sizes)
         .expect("sizes");
     assert!(texture[0] < scan[0] as usize, "{texture:?} {scan:?}");
     click_button(&mut app, "1:1");
@@ -840,7 +846,7 @@ fn the_viewer_opens_zooms_and_moves_between_pages() {
         .state()
         .gallery_state()
         .viewer()
-        .and_then(|v| v.sizes())
+        .and_then(receipt_desk::ui::viewer::Viewer::sizes)
         .expect("sizes");
     assert_eq!(texture, [scan[0] as usize, scan[1] as usize]);
     // The system viewer is always one click away.

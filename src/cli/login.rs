@@ -43,10 +43,7 @@ pub(super) async fn login(context: &Context, args: &LoginArgs) -> Result<(), Cli
             }
             Err(e) => prompt_say(&format!(
                 "{} ({e})",
-                lang.pick(
-                    "Remember me is not available: there is no usable keyring on this system. You are signed in for this command only; nothing was written to a file.",
-                    "「サインインを記憶」は使えません: このシステムには利用できるキーリングがありません。このコマンドの間だけサインインしています。ファイルには何も書き込んでいません。",
-                )
+                crate::i18n::remember_unavailable(lang, false)
             )),
         }
     }

@@ -6,6 +6,7 @@
 //! and become textures here, a few per frame, in a memory LRU bounded in bytes.
 
 use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -210,10 +211,10 @@ fn page_count(shown: usize, total: usize, failed: usize, lang: Lang) -> String {
         (Lang::Ja, false) => format!("{total} ページ中 {shown} ページ"),
     };
     if failed > 0 {
-        text.push_str(&match lang {
-            Lang::En => format!(" · {failed} could not be shown"),
-            Lang::Ja => format!("・表示できないもの {failed}"),
-        });
+        let _ = match lang {
+            Lang::En => write!(text, " · {failed} could not be shown"),
+            Lang::Ja => write!(text, "・表示できないもの {failed}"),
+        };
     }
     text
 }

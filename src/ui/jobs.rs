@@ -77,9 +77,10 @@ fn duration_text(job: &JobRecord, now: i64) -> String {
     match job.elapsed_ms {
         Some(ms) if ms < 10_000 => format!("{ms} ms"),
         _ => {
-            let seconds = job
-                .elapsed_ms
-                .map_or_else(|| job.duration(now), |ms| (ms / 1000) as i64);
+            let seconds = job.elapsed_ms.map_or_else(
+                || job.duration(now),
+                |ms| i64::try_from(ms / 1000).unwrap_or(i64::MAX),
+            );
             if seconds < 60 {
                 format!("{seconds} s")
             } else {

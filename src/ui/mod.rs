@@ -464,9 +464,10 @@ impl App {
         let name = self.profile_name.clone();
         let secrets = self.secrets.clone();
         let ctx = self.tasks.ctx().clone();
+        let lang = self.lang;
         self.conn = ConnSlot::Connecting(
             self.tasks
-                .spawn(async move { open_connection(name, effective, secrets, ctx).await }),
+                .spawn(async move { open_connection(name, effective, secrets, ctx, lang).await }),
         );
     }
 
@@ -638,6 +639,17 @@ impl App {
             .username
             .as_ref()
             .map(|u| secrets::session_account(&conn.profile_name, u));
+        // The note that a sign-in is in the keyring goes with it (the CLI reads it to
+        // explain a keyring out of reach).
+        if let Some(username) = conn.profile.username.clone()
+            && let Some(users) = self.config.remembered.get_mut(&conn.profile_name)
+            && users.remove(&username)
+        {
+            if users.is_empty() {
+                self.config.remembered.remove(&conn.profile_name);
+            }
+            self.config_writer.set(&self.tasks, self.config.clone());
+        }
         self.tasks.detach(async move {
             if let Some(account) = account
                 && let Err(e) = secrets.delete(account).await
@@ -992,8 +1004,11 @@ async fn open_connection(
     profile: Profile,
     secrets: Secrets,
     ctx: egui::Context,
+    lang: Lang,
 ) -> Result<Connection, String> {
-    let endpoint = profile.cognito_endpoint(&name).map_err(|e| e.to_string())?;
+    let endpoint = profile
+        .cognito_endpoint(&name)
+        .map_err(|e| i18n::config_error(&e, lang))?;
     let secret = if profile.local_stack {
         None
     } else {
@@ -1016,7 +1031,7 @@ async fn open_connection(
     session.set_on_change(move || ctx.request_repaint());
     let api = match &profile.api_url {
         Some(url) => {
-            let url = config::check_service_url(url)?;
+            let url = config::service_url(url).map_err(|p| i18n::url_problem(&p, lang))?;
             Some(Arc::new(
                 ApiClient::new(
                     url,

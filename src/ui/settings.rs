@@ -226,9 +226,9 @@ impl Draft {
                 ("api_url", &self.api_url),
             ] {
                 if !value.trim().is_empty()
-                    && let Err(reason) = config::check_service_url(value)
+                    && let Err(problem) = config::service_url(value)
                 {
-                    problems.insert(field, reason);
+                    problems.insert(field, crate::i18n::url_problem(&problem, lang));
                 }
             }
         }

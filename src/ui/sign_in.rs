@@ -21,7 +21,11 @@ use crate::session::Session;
 const LOCKOUT_SECONDS: f64 = 60.0;
 
 enum Outcome {
-    SignedIn { remember_problem: Option<String> },
+    /// `remembered`: the refresh token went to the keyring.
+    SignedIn {
+        remembered: bool,
+        remember_problem: Option<String>,
+    },
     Challenge(Challenge),
 }
 
@@ -106,6 +110,7 @@ async fn finish(
         AuthStep::Challenge(challenge) => Outcome::Challenge(challenge),
         AuthStep::SignedIn(tokens) => {
             let mut remember_problem = None;
+            let asked = remember.is_some();
             if let Some((secrets, account)) = remember {
                 match &tokens.refresh {
                     Some(refresh) => {
@@ -122,7 +127,10 @@ async fn finish(
                 }
             }
             session.begin(tokens).await;
-            Outcome::SignedIn { remember_problem }
+            Outcome::SignedIn {
+                remembered: asked && remember_problem.is_none(),
+                remember_problem,
+            }
         }
     }
 }
@@ -203,7 +211,10 @@ impl App {
             return;
         };
         match result {
-            Ok(Outcome::SignedIn { remember_problem }) => {
+            Ok(Outcome::SignedIn {
+                remembered,
+                remember_problem,
+            }) => {
                 self.sign_in.clear_secrets();
                 self.sign_in.challenge = None;
                 self.sign_in.error = None;
@@ -212,10 +223,7 @@ impl App {
                 if let Some(problem) = remember_problem {
                     self.banner = Some(format!(
                         "{} ({problem})",
-                        lang.pick(
-                            "Remember me is not available: there is no usable keyring on this system. You are signed in until you close the app; nothing was written to a file.",
-                            "「サインインを記憶」は使えません: このシステムには利用できるキーリングがありません。アプリを閉じるまでサインインしています。ファイルには何も書き込んでいません。",
-                        )
+                        i18n::remember_unavailable(lang, true)
                     ));
                 }
                 let username = self.sign_in.username.trim().to_owned();
@@ -223,6 +231,17 @@ impl App {
                     && profile.username.as_deref() != Some(username.as_str())
                 {
                     profile.username = Some(username.clone());
+                    self.save_config();
+                }
+                // A note (never the token) that this sign-in is in the keyring.
+                if remembered
+                    && self
+                        .config
+                        .remembered
+                        .entry(self.profile_name.clone())
+                        .or_default()
+                        .insert(username.clone())
+                {
                     self.save_config();
                 }
                 if let ConnSlot::Ready(conn) = &mut self.conn {

@@ -168,7 +168,7 @@ impl App {
         {
             match result {
                 Ok(path) => {
-                    ctx.open_url(egui::OpenUrl::new_tab(format!("file://{}", path.display())))
+                    ctx.open_url(egui::OpenUrl::new_tab(format!("file://{}", path.display())));
                 }
                 Err(e) => viewer.saved = Some(Err(e)),
             }
@@ -326,7 +326,7 @@ impl App {
         let fit = (rect.width() / w).min(rect.height() / h) * ppp;
         viewer.fit = Some(fit);
         if response.hovered() {
-            let (scroll, pinch, pointer) = ui.input(|i| {
+            let (scroll, pinch, cursor_at) = ui.input(|i| {
                 (
                     i.smooth_scroll_delta.y,
                     i.zoom_delta(),
@@ -337,7 +337,7 @@ impl App {
                 let before = viewer.zoom.unwrap_or(fit);
                 let after = (before * pinch * (scroll * 0.002).exp()).clamp(MIN_ZOOM, MAX_ZOOM);
                 // Keep the scan point under the cursor where it is.
-                if let Some(cursor) = pointer {
+                if let Some(cursor) = cursor_at {
                     let centre = rect.center() + viewer.pan;
                     let new_centre = cursor - (cursor - centre) * (after / before);
                     viewer.pan = new_centre - rect.center();
