@@ -5,7 +5,7 @@
 //! No sleeps: after each action the test steps frames and, while the app has work in
 //! flight, blocks on the app's own "idle" signal.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::sync::Arc;
