@@ -1,7 +1,18 @@
-//! The integration tests, one binary (as ripgrep does): each module is one capability,
-//! all sharing `support` (moto, the local stack, the sandboxed command line).
+//! The integration tests, one binary (as ripgrep does): linking the GUI and the server
+//! once instead of once per file. Each module is one capability; all share `support`
+//! (moto, the local stack, the sandboxed command line).
 
-#[path = "../support/mod.rs"]
 mod support;
 
+mod api;
 mod app;
+mod authorizer;
+mod cli;
+mod cli_convert;
+mod cognito_moto;
+mod cognito_peers;
+mod cognito_transport;
+mod convert;
+mod keyring;
+mod local_stack;
+mod session;

@@ -2,7 +2,7 @@
 //! on 127.0.0.1: moto (`moto::…`) and our local stack (`local_stack::…`). Both must give
 //! the same HTTP status and `__type` where moto follows AWS.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
 //! What only moto can show: the shared scenarios are in `cognito_peers.rs`.
 
-mod support;
+use crate::support;
 
 use receipt_desk::cognito::{AuthStep, ChallengeAnswer, ChallengeKind};
 use receipt_desk::credentials::Password;

@@ -2,7 +2,7 @@
 //! schedule in the background, and a revoked refresh token ends the session with the
 //! reason. Waits are on the session's state, never on sleeps.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,7 +1,7 @@
 //! The `/convert` client against the local stack: the contract, 202 jobs, refusals, and
 //! 401 recovery (refresh on "expired", switch token kind on "Unauthorized").
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! 127.0.0.1: the JSON matches the files on disk, --download writes every page, and each
 //! kind of failure has its exit code and names what went wrong.
 
-mod support;
+use crate::support;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

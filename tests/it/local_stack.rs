@@ -1,7 +1,7 @@
 //! The local stack's user pool where it goes beyond what moto can show: aliases, lockout,
 //! expiry (by moving the stack's clock, never by sleeping), restarts, the wire edges.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

@@ -59,7 +59,7 @@ fn moto_python() -> PathBuf {
 impl Moto {
     pub fn start() -> Self {
         let python = moto_python();
-        let launcher = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_launcher.py");
+        let launcher = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/moto_launcher.py");
         let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "moto-{}-{}.log",
             std::process::id(),

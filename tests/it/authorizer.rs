@@ -2,7 +2,7 @@
 //! and the right token must pass in each mode. Real HTTP on 127.0.0.1; expiry is
 //! reached by moving the stack's clock.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

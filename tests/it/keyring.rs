@@ -2,7 +2,7 @@
 //! own `dbus-run-session` with a `gnome-keyring-daemon` unlocked by a test password,
 //! against the local stack on 127.0.0.1. `scripts/test` installs both programs.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -1,7 +1,7 @@
 //! `receipt-desk` as a script runs it, against moto on 127.0.0.1: exit codes, the
 //! sentences people read, and no secret in anything the commands write.
 
-mod support;
+use crate::support;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

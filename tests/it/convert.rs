@@ -2,7 +2,7 @@
 //! broken PDF lands in `failed`, big jobs go through 202 and the job status, bad input
 //! gets 400 naming the field, and signed URLs serve exactly the results.
 
-mod support;
+use crate::support;
 
 use receipt_desk::local::convert::ConvertSettings;
 use receipt_desk::local::{self, RunningStack, StackOptions, demo};
