@@ -60,6 +60,9 @@ pub enum InvalidReason {
     LocalStackEndpoint,
     #[error("{0}")]
     Url(UrlProblem),
+    /// A bucket or prefix the convert form would refuse too.
+    #[error("{0:?}")]
+    Field(crate::validate::Problem),
 }
 
 /// Why a service URL cannot be used; `i18n::url_problem` makes it a sentence.
@@ -150,29 +153,61 @@ impl Profile {
             .map_err(|_| invalid("region", InvalidReason::Region(region.to_owned())))
     }
 
-    /// Every field checked as the settings screen checks them.
+    /// Every field checked, the first problem: what `profile set` refuses.
     pub fn validate(&self, name: &str) -> Result<(), ConfigError> {
-        let invalid = |field, reason| ConfigError::Invalid {
-            profile: name.to_owned(),
-            field,
-            reason,
-        };
-        if !cognito::is_client_id(&self.client_id) {
-            return Err(invalid(
-                "client_id",
-                InvalidReason::ClientId(self.client_id.clone()),
-            ));
+        match self.problems(name).into_iter().next() {
+            Some((field, reason)) => Err(ConfigError::Invalid {
+                profile: name.to_owned(),
+                field,
+                reason,
+            }),
+            None => Ok(()),
         }
+    }
+
+    /// Every problem by field: one set of rules for the settings screen (which shows
+    /// each under its field) and `profile set` (which refuses the first).
+    pub fn problems(&self, name: &str) -> Vec<(&'static str, InvalidReason)> {
+        let mut problems = Vec::new();
         if let Some(region) = &self.region
             && !cognito::is_region_name(region)
         {
-            return Err(invalid("region", InvalidReason::Region(region.clone())));
+            problems.push(("region", InvalidReason::Region(region.clone())));
         }
-        self.cognito_endpoint(name)?;
-        if let Some(url) = &self.api_url {
-            service_url(url).map_err(|p| invalid("api_url", InvalidReason::Url(p)))?;
+        if !cognito::is_client_id(&self.client_id) {
+            problems.push(("client_id", InvalidReason::ClientId(self.client_id.clone())));
         }
-        Ok(())
+        if !self.local_stack {
+            match self.cognito_endpoint(name) {
+                Err(ConfigError::Invalid { field, reason, .. })
+                    if !problems.iter().any(|(f, _)| *f == field) =>
+                {
+                    problems.push((field, reason));
+                }
+                _ => {}
+            }
+            if let Some(url) = &self.api_url
+                && let Err(problem) = service_url(url)
+            {
+                problems.push(("api_url", InvalidReason::Url(problem)));
+            }
+        }
+        if let Some(bucket) = &self.bucket
+            && let Err(problem) = crate::validate::bucket(bucket)
+        {
+            problems.push(("bucket", InvalidReason::Field(problem)));
+        }
+        for (field, value) in [
+            ("pdf_prefix", &self.pdf_prefix),
+            ("upload_prefix", &self.upload_prefix),
+        ] {
+            if let Some(value) = value
+                && let Err(problem) = crate::validate::prefix(value)
+            {
+                problems.push((field, InvalidReason::Field(problem)));
+            }
+        }
+        problems
     }
 }
 

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod local;
 pub mod logging;
+pub mod save;
 pub mod secrets;
 pub mod session;
 pub mod thumbs;

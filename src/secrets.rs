@@ -9,7 +9,7 @@
 //! store says so and nothing falls back to a file.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::credentials::RefreshToken;
 
@@ -44,6 +44,59 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, account: &str) -> Result<Option<Vec<u8>>, SecretError>;
     fn set(&self, account: &str, secret: &[u8]) -> Result<(), SecretError>;
     fn delete(&self, account: &str) -> Result<(), SecretError>;
+}
+
+/// Where the app keeps its secrets: the platform keyring, or a given store (tests). The
+/// one async front door to both for the window and the command line: every call runs on
+/// tokio's blocking pool, because keyring calls block on D-Bus round trips.
+#[derive(Clone)]
+pub enum Secrets {
+    Keyring,
+    Store(Arc<dyn SecretStore>),
+}
+
+impl Secrets {
+    async fn call<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&dyn SecretStore) -> Result<T, SecretError> + Send + 'static,
+    ) -> Result<T, SecretError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || match this {
+            Self::Keyring => call(&KeyringStore::platform()?),
+            Self::Store(store) => call(store.as_ref()),
+        })
+        .await
+        .map_err(|e| SecretError::Failed(e.to_string()))?
+    }
+
+    pub async fn get(&self, account: String) -> Result<Option<Vec<u8>>, SecretError> {
+        self.call(move |s| s.get(&account)).await
+    }
+
+    pub async fn set(&self, account: String, mut secret: Vec<u8>) -> Result<(), SecretError> {
+        self.call(move |s| {
+            let result = s.set(&account, &secret);
+            zeroize::Zeroize::zeroize(&mut secret);
+            result
+        })
+        .await
+    }
+
+    pub async fn delete(&self, account: String) -> Result<(), SecretError> {
+        self.call(move |s| s.delete(&account)).await
+    }
+
+    /// The remembered sign-in filed under `account`, if any (an unreadable entry reads
+    /// as none).
+    pub async fn remembered(
+        &self,
+        account: String,
+    ) -> Result<Option<RememberedSignIn>, SecretError> {
+        Ok(self
+            .get(account)
+            .await?
+            .and_then(|bytes| RememberedSignIn::from_bytes(&bytes)))
+    }
 }
 
 /// The account for a profile's remembered sign-in.

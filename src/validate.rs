@@ -1,8 +1,8 @@
 //! The convert form's rules, shared by the window and the command line: S3 bucket names
 //! (the general-purpose bucket naming rules) and key prefixes.
 //!
-//! Each check returns the first problem with a sentence in the person's language; a
-//! [`Hint`] is advice that does not block (a prefix without a trailing `/`).
+//! Each check returns the first problem as a value (`i18n::form` words it); a [`Hint`]
+//! is advice that does not block (a prefix without a trailing `/`).
 
 use crate::i18n::Lang;
 
@@ -105,98 +105,15 @@ pub fn prefix_pair(pdf_prefix: &str, upload_prefix: &str) -> Result<Option<Hint>
 }
 
 impl Problem {
-    /// What is wrong and how to fix it.
+    /// What is wrong and how to fix it, in the person's language.
     pub fn sentence(&self, lang: Lang) -> String {
-        match self {
-            Self::Empty => lang.pick("Required.", "入力してください。").to_owned(),
-            Self::BucketLength(n) => match lang {
-                Lang::En => format!("A bucket name has 3 to 63 characters (this one has {n})."),
-                Lang::Ja => format!("バケット名は 3〜63 文字です（現在 {n} 文字）。"),
-            },
-            Self::BucketCharacter(c) => match lang {
-                Lang::En => format!(
-                    "\"{c}\" is not allowed: use lowercase letters, digits, dots and hyphens."
-                ),
-                Lang::Ja => format!(
-                    "「{c}」は使えません。小文字の英字・数字・ピリオド・ハイフンだけが使えます。"
-                ),
-            },
-            Self::BucketEdge => lang
-                .pick(
-                    "A bucket name starts and ends with a letter or digit.",
-                    "バケット名の最初と最後は英字か数字にしてください。",
-                )
-                .to_owned(),
-            Self::BucketAdjacentDots => lang
-                .pick(
-                    "A bucket name cannot contain two dots in a row.",
-                    "バケット名にピリオドを 2 つ続けることはできません。",
-                )
-                .to_owned(),
-            Self::BucketIpAddress => lang
-                .pick(
-                    "A bucket name cannot look like an IP address.",
-                    "IP アドレスの形のバケット名は使えません。",
-                )
-                .to_owned(),
-            Self::BucketReservedPrefix(p) => match lang {
-                Lang::En => format!("Bucket names cannot start with \"{p}\" (reserved by AWS)."),
-                Lang::Ja => format!("「{p}」で始まるバケット名は AWS の予約で使えません。"),
-            },
-            Self::BucketReservedSuffix(s) => match lang {
-                Lang::En => format!("Bucket names cannot end with \"{s}\" (reserved by AWS)."),
-                Lang::Ja => format!("「{s}」で終わるバケット名は AWS の予約で使えません。"),
-            },
-            Self::PrefixLeadingSlash => lang
-                .pick(
-                    "A prefix does not start with \"/\": S3 keys are relative (api/receipts/…).",
-                    "プレフィックスは「/」で始めません。S3 のキーは相対です（api/receipts/…）。",
-                )
-                .to_owned(),
-            Self::PrefixDoubleSlash => lang
-                .pick(
-                    "\"//\" makes an empty folder name; remove one \"/\".",
-                    "「//」は空のフォルダー名になります。「/」を 1 つ消してください。",
-                )
-                .to_owned(),
-            Self::PrefixControl => lang
-                .pick(
-                    "The prefix contains a control character (a pasted tab or line break?).",
-                    "制御文字（貼り付けたタブや改行など）が含まれています。",
-                )
-                .to_owned(),
-            Self::PrefixTooLong(n) => match lang {
-                Lang::En => format!("S3 keys are at most 1024 bytes (this prefix has {n})."),
-                Lang::Ja => format!("S3 のキーは 1024 バイトまでです（現在 {n} バイト）。"),
-            },
-            Self::PrefixesEqual => lang
-                .pick(
-                    "The PDF prefix and the upload prefix must differ, or the JPEGs land among the PDFs.",
-                    "PDF プレフィックスとアップロード先プレフィックスは別にしてください。",
-                )
-                .to_owned(),
-        }
+        crate::i18n::form::problem(self, lang)
     }
 }
 
 impl Hint {
     pub fn sentence(&self, lang: Lang) -> String {
-        match self {
-            Self::NoTrailingSlash { fixed } => match lang {
-                Lang::En => format!(
-                    "Without a trailing \"/\" this also matches other folders that start the same way. Use \"{fixed}\"?"
-                ),
-                Lang::Ja => format!(
-                    "末尾に「/」がないと、同じ文字で始まる別のフォルダーも対象になります。「{fixed}」にしますか？"
-                ),
-            },
-            Self::Nested => lang
-                .pick(
-                    "One prefix lies inside the other; the next run will see the other's files.",
-                    "一方のプレフィックスがもう一方の中にあります。次回の変換で互いのファイルが見えます。",
-                )
-                .to_owned(),
-        }
+        crate::i18n::form::hint(self, lang)
     }
 }
 

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use super::{CliError, Context, header_style_name, print_line, token_kind_name};
 use crate::config::{HeaderStyle, Profile, TokenKind};
 use crate::i18n::Lang;
-use crate::secrets::{self, KeyringStore, SecretStore as _};
+use crate::secrets::{self, Secrets};
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileAction {
@@ -73,20 +73,12 @@ async fn store_client_secret(profile: &str, lang: Lang) -> Result<(), CliError> 
     let secret = line.trim().to_owned();
     zeroize::Zeroize::zeroize(&mut line);
     let account = secrets::client_secret_account(profile);
-    tokio::task::spawn_blocking(move || {
-        let store = KeyringStore::platform()?;
-        let result = if secret.is_empty() {
-            store.delete(&account)
-        } else {
-            store.set(&account, secret.as_bytes())
-        };
-        let mut secret = secret;
-        zeroize::Zeroize::zeroize(&mut secret);
-        result
-    })
-    .await
-    .map_err(|e| CliError::failure(e.to_string()))?
-    .map_err(|e| {
+    let result = if secret.is_empty() {
+        Secrets::Keyring.delete(account).await
+    } else {
+        Secrets::Keyring.set(account, secret.into_bytes()).await
+    };
+    result.map_err(|e| {
         let env = super::login::CLIENT_SECRET_ENV;
         CliError::failure(match lang {
             Lang::En => format!(

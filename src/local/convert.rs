@@ -394,7 +394,7 @@ impl Converter {
             .map_err(|e| format!("the survey of the PDFs failed: {e}"))?
             .map_err(|e| format!("cannot list the PDFs: {e}"))?;
         let total: usize = sources.iter().map(|s| s.pages).sum();
-        let id = super::idp::hex(&random_id_bytes());
+        let id = super::ids::random_hex_id();
         self.jobs.lock().insert(
             id.clone(),
             Job {
@@ -498,12 +498,6 @@ impl Converter {
             };
         });
     }
-}
-
-fn random_id_bytes() -> [u8; 16] {
-    let mut bytes = [0_u8; 16];
-    aws_lc_rs::rand::fill(&mut bytes).unwrap_or_else(|_| unreachable!("the system RNG works"));
-    bytes
 }
 
 #[cfg(test)]

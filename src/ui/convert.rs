@@ -4,6 +4,7 @@
 use super::App;
 use crate::api::ConvertRequest;
 use crate::i18n::Lang;
+use crate::i18n::ui::convert as t;
 use crate::validate::{self, Hint, Problem};
 
 #[derive(Default)]
@@ -83,54 +84,48 @@ impl App {
         }
         let profile = self.profile().cloned().unwrap_or_default();
         let recent = &self.jobs.recent;
-        let pick = |own: Option<String>, recent: &[String]| {
+        let prefer = |own: Option<String>, recent: &[String]| {
             own.or_else(|| recent.first().cloned()).unwrap_or_default()
         };
-        self.convert.bucket = pick(profile.bucket, &recent.bucket);
-        self.convert.pdf_prefix = pick(profile.pdf_prefix, &recent.pdf_prefix);
-        self.convert.upload_prefix = pick(profile.upload_prefix, &recent.upload_prefix);
+        self.convert.bucket = prefer(profile.bucket, &recent.bucket);
+        self.convert.pdf_prefix = prefer(profile.pdf_prefix, &recent.pdf_prefix);
+        self.convert.upload_prefix = prefer(profile.upload_prefix, &recent.upload_prefix);
         self.convert.filled_for = Some(self.profile_name.clone());
     }
 
     pub(super) fn convert_screen(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
         self.fill_form_defaults();
-        ui.heading(lang.pick("Convert receipts", "領収書を変換"));
-        ui.label(lang.pick(
-            "Every PDF under the PDF prefix becomes JPEG pages under the upload prefix.",
-            "PDF プレフィックス以下のすべての PDF を、ページごとの JPEG にしてアップロード先に保存します。",
-        ));
+        ui.heading(lang.text(t::CONVERT_RECEIPTS));
+        ui.label(lang.text(t::EVERY_PDF_UNDER_THE_PDF_PREFIX));
         ui.add_space(8.0);
         let has_api = self.connection().is_some_and(|c| c.api.is_some());
         if !has_api {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                lang.pick(
-                    "This profile has no API URL yet: add it in Settings.",
-                    "このプロファイルには API の URL がありません。設定で追加してください。",
-                ),
+                lang.text(t::THIS_PROFILE_HAS_NO_API_URL),
             );
         }
         let checked = self.convert.check();
         let rows = [
             (
                 Field::Bucket,
-                lang.pick("Bucket", "バケット"),
-                lang.pick("Recent buckets", "最近のバケット"),
+                lang.text(t::BUCKET),
+                lang.text(t::RECENT_BUCKETS),
                 checked.bucket.clone(),
                 None,
             ),
             (
                 Field::PdfPrefix,
-                lang.pick("PDF prefix", "PDF プレフィックス"),
-                lang.pick("Recent PDF prefixes", "最近の PDF プレフィックス"),
+                lang.text(t::PDF_PREFIX),
+                lang.text(t::RECENT_PDF_PREFIXES),
                 checked.pdf.clone(),
                 checked.pdf_hint.clone(),
             ),
             (
                 Field::UploadPrefix,
-                lang.pick("Upload prefix", "アップロード先プレフィックス"),
-                lang.pick("Recent upload prefixes", "最近のアップロード先"),
+                lang.text(t::UPLOAD_PREFIX),
+                lang.text(t::RECENT_UPLOAD_PREFIXES),
                 checked.upload.clone(),
                 checked.upload_hint.clone(),
             ),
@@ -164,19 +159,15 @@ impl App {
                 let clicked = ui
                     .add_enabled(
                         ready,
-                        egui::Button::new(lang.pick("Start", "開始"))
-                            .min_size([120.0, 28.0].into()),
+                        egui::Button::new(lang.text(t::START)).min_size([120.0, 28.0].into()),
                     )
                     .clicked();
-                ui.weak(lang.pick("Ctrl+Enter", "Ctrl+Enter で開始"));
+                ui.weak(lang.text(t::CTRL_ENTER));
                 clicked
             })
             .inner;
         if !checked.valid() {
-            ui.weak(lang.pick(
-                "Start is available once every field is valid.",
-                "すべての欄が正しく入力されると開始できます。",
-            ));
+            ui.weak(lang.text(t::START_IS_AVAILABLE_ONCE_EVERY_FIELD));
         }
         let request = ConvertRequest {
             source_bucket: self.convert.bucket.trim().to_owned(),
@@ -184,7 +175,7 @@ impl App {
             upload_prefix: self.convert.upload_prefix.clone(),
         };
         ui.add_space(8.0);
-        egui::CollapsingHeader::new(lang.pick("Request body", "送信する内容"))
+        egui::CollapsingHeader::new(lang.text(t::REQUEST_BODY))
             .default_open(false)
             .show(ui, |ui| {
                 let body = serde_json::to_string_pretty(&request).unwrap_or_default();
@@ -246,5 +237,5 @@ impl App {
 }
 
 fn fix_label(lang: Lang) -> &'static str {
-    lang.pick("Add the trailing \"/\"", "末尾に「/」を付ける")
+    lang.text(t::ADD_THE_TRAILING)
 }

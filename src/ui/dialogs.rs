@@ -159,7 +159,7 @@ impl NativeDialogs {
         let prompt = Arc::clone(&self.prompt);
         Box::pin(async move {
             if mode.load(Ordering::Relaxed) == UNKNOWN {
-                let found = tokio::task::spawn_blocking(system_has_file_dialogs)
+                let found = crate::save::blocking(system_has_file_dialogs)
                     .await
                     .unwrap_or(true);
                 if !found {

@@ -6,18 +6,20 @@
 //! and become textures here, a few per frame, in a memory LRU bounded in bytes.
 
 use std::collections::{HashMap, VecDeque};
-use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use poll_promise::Promise;
 
 use super::App;
+use super::save_all::FolderPick;
+pub use super::save_all::{Conflict, SaveAll};
 use crate::api::ConvertResult;
-use crate::i18n::Lang;
+use crate::i18n::ui::gallery as t;
 use crate::jobs::JobRecord;
+pub use crate::save::SaveReport;
 use crate::thumbs::{self, FetchError, Item, Pixels, Source};
+
+type ThumbPromise = Promise<Result<(Pixels, Source), FetchError>>;
 
 /// Textures uploaded per frame at most, so no frame stalls…
 const UPLOADS_PER_FRAME: usize = 4;
@@ -31,7 +33,7 @@ const CAPTION_HEIGHT: f32 = 32.0;
 pub const TEXTURE_BUDGET: usize = 128 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Tile {
+pub(super) enum Tile {
     Loading,
     Ready,
     Failed(String),
@@ -104,49 +106,23 @@ impl TextureLru {
     }
 }
 
-/// Save all: progress, cancel, and what happened.
-pub struct SaveAll {
-    pub total: usize,
-    pub done: Arc<AtomicUsize>,
-    pub cancel: Arc<AtomicBool>,
-    pub promise: Promise<SaveReport>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SaveReport {
-    pub saved: usize,
-    pub skipped: usize,
-    pub failed: Vec<(String, String)>,
-    pub cancelled: bool,
-    pub folder: PathBuf,
-}
-
-/// The folder chosen and the files in it that already exist, awaiting the person's answer.
-pub struct Conflict {
-    folder: PathBuf,
-    existing: Vec<String>,
-}
-
-type ThumbPromise = Promise<Result<(Pixels, Source), FetchError>>;
-type FolderPick = Promise<Option<(PathBuf, Vec<String>)>>;
-
 pub struct GalleryState {
-    job_id: Option<String>,
-    tiles: HashMap<String, Tile>,
-    inflight: Vec<(String, ThumbPromise)>,
-    ready: VecDeque<(String, Pixels)>,
+    pub(super) job_id: Option<String>,
+    pub(super) tiles: HashMap<String, Tile>,
+    pub(super) inflight: Vec<(String, ThumbPromise)>,
+    pub(super) ready: VecDeque<(String, Pixels)>,
     pub(super) textures: TextureLru,
-    filter: String,
-    size: f32,
-    frame: u64,
+    pub(super) filter: String,
+    pub(super) size: f32,
+    pub(super) frame: u64,
     pub(super) viewer: Option<super::viewer::Viewer>,
-    save_all: Option<SaveAll>,
+    pub(super) save_all: Option<SaveAll>,
     /// The folder chosen for Save all, with the names that already exist in it.
-    folder_pick: Option<FolderPick>,
-    conflict: Option<Conflict>,
-    report: Option<SaveReport>,
-    refresh: Option<Promise<Option<ConvertResult>>>,
-    refreshed_for: Option<String>,
+    pub(super) folder_pick: Option<FolderPick>,
+    pub(super) conflict: Option<Conflict>,
+    pub(super) report: Option<SaveReport>,
+    pub(super) refresh: Option<Promise<Option<ConvertResult>>>,
+    pub(super) refreshed_for: Option<String>,
 }
 
 impl Default for GalleryState {
@@ -200,23 +176,6 @@ impl GalleryState {
     pub fn last_save(&self) -> Option<&SaveReport> {
         self.report.as_ref()
     }
-}
-
-/// The gallery's counter: the tiles on show, of how many, and how many failed.
-fn page_count(shown: usize, total: usize, failed: usize, lang: Lang) -> String {
-    let mut text = match (lang, shown == total) {
-        (Lang::En, true) => format!("{total} pages"),
-        (Lang::En, false) => format!("{shown} of {total} pages"),
-        (Lang::Ja, true) => format!("{total} ページ"),
-        (Lang::Ja, false) => format!("{total} ページ中 {shown} ページ"),
-    };
-    if failed > 0 {
-        let _ = match lang {
-            Lang::En => write!(text, " · {failed} could not be shown"),
-            Lang::Ja => write!(text, "・表示できないもの {failed}"),
-        };
-    }
-    text
 }
 
 /// The job's pages that have a URL, as gallery items.
@@ -408,14 +367,14 @@ impl App {
     fn gallery_toolbar(&mut self, ui: &mut egui::Ui, shown: &[(Item, Option<u32>)], total: usize) {
         let lang = self.lang;
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label(lang.pick("Filter", "絞り込み"));
+            let label = ui.label(lang.text(t::FILTER));
             ui.add(
                 egui::TextEdit::singleline(&mut self.gallery.filter)
-                    .hint_text(lang.pick("file name", "ファイル名"))
+                    .hint_text(lang.text(t::FILE_NAME))
                     .desired_width(160.0),
             )
             .labelled_by(label.id);
-            let label = ui.label(lang.pick("Thumbnail size", "サムネイルの大きさ"));
+            let label = ui.label(lang.text(t::THUMBNAIL_SIZE));
             ui.add(egui::Slider::new(&mut self.gallery.size, 96.0..=320.0).show_value(false))
                 .labelled_by(label.id);
             // Tiles, not decoded images: "3 of 7 pages" under a filter.
@@ -428,12 +387,12 @@ impl App {
                     )
                 })
                 .count();
-            ui.weak(page_count(shown.len(), total, failed, lang));
+            ui.weak(t::page_count(shown.len(), total, failed, lang));
             let busy = self.gallery.save_all.is_some() || self.gallery.folder_pick.is_some();
             if ui
                 .add_enabled(
                     !busy && !shown.is_empty(),
-                    egui::Button::new(lang.pick("Save all…", "すべて保存…")),
+                    egui::Button::new(lang.text(t::SAVE_ALL)),
                 )
                 .clicked()
             {
@@ -489,7 +448,7 @@ impl App {
                 let spinner =
                     egui::Rect::from_center_size(image_rect.center(), egui::vec2(24.0, 24.0));
                 ui.put(spinner, egui::Spinner::new().size(24.0))
-                    .on_hover_text(lang.pick("Loading…", "読み込み中…"));
+                    .on_hover_text(lang.text(t::LOADING));
             }
             Some(Tile::Failed(reason)) => {
                 mark_failed(&painter, image_rect, visuals.error_fg_color);
@@ -497,10 +456,9 @@ impl App {
             }
             Some(Tile::Expired) => {
                 mark_failed(&painter, image_rect, visuals.warn_fg_color);
-                response.clone().on_hover_text(lang.pick(
-                    "The link has expired. Jobs that answered 202 get fresh links automatically; otherwise retry the job.",
-                    "リンクの有効期限が切れました。202 で応答したジョブは自動で新しいリンクを取得します。それ以外はジョブを再実行してください。",
-                ));
+                response
+                    .clone()
+                    .on_hover_text(lang.text(t::THE_LINK_HAS_EXPIRED_JOBS_THAT));
             }
             None => {
                 if self.gallery.inflight.len() < MAX_REQUESTS {
@@ -538,201 +496,6 @@ impl App {
         );
         response
     }
-
-    fn pick_save_folder(&mut self, shown: &[(Item, Option<u32>)]) {
-        let dialog = self.dialogs.pick_folder();
-        let names: Vec<String> = shown
-            .iter()
-            .map(|(i, _)| thumbs::file_name(&i.key))
-            .collect();
-        self.gallery.report = None;
-        self.gallery.folder_pick = Some(self.tasks.spawn(async move {
-            let folder = dialog.await?;
-            tokio::task::spawn_blocking(move || {
-                let existing: Vec<String> = names
-                    .into_iter()
-                    .filter(|n| folder.join(n).exists())
-                    .collect();
-                (folder, existing)
-            })
-            .await
-            .ok()
-        }));
-    }
-
-    fn poll_saves(&mut self) {
-        if self
-            .gallery
-            .folder_pick
-            .as_ref()
-            .is_some_and(|p| p.ready().is_some())
-            && let Some(Ok(picked)) = self.gallery.folder_pick.take().map(Promise::try_take)
-            && let Some((folder, existing)) = picked
-        {
-            if existing.is_empty() {
-                self.start_save_all(folder, false);
-            } else {
-                self.gallery.conflict = Some(Conflict { folder, existing });
-            }
-        }
-        if self
-            .gallery
-            .save_all
-            .as_ref()
-            .is_some_and(|s| s.promise.ready().is_some())
-            && let Some(save) = self.gallery.save_all.take()
-            && let Ok(report) = save.promise.try_take()
-        {
-            self.gallery.report = Some(report);
-        }
-    }
-
-    fn start_save_all(&mut self, folder: PathBuf, overwrite: bool) {
-        let Some(job) = self
-            .gallery
-            .job_id
-            .as_ref()
-            .and_then(|id| self.jobs.jobs.iter().find(|j| &j.id == id))
-        else {
-            return;
-        };
-        let work: Vec<Item> = items(job).into_iter().map(|(i, _)| i).collect();
-        let done = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let thumbnailer = Arc::clone(&self.thumbnailer);
-        let (progress, stop) = (Arc::clone(&done), Arc::clone(&cancel));
-        let ctx = self.tasks.ctx().clone();
-        let total = work.len();
-        let promise = self.tasks.spawn(async move {
-            let mut report = SaveReport {
-                folder: folder.clone(),
-                ..SaveReport::default()
-            };
-            for item in work {
-                if stop.load(Ordering::Relaxed) {
-                    report.cancelled = true;
-                    break;
-                }
-                let name = thumbs::file_name(&item.key);
-                let path = folder.join(&name);
-                let exists = tokio::fs::try_exists(&path).await.unwrap_or(false);
-                if exists && !overwrite {
-                    report.skipped += 1;
-                } else {
-                    match thumbnailer.save(&item.url, &path).await {
-                        Ok(()) => report.saved += 1,
-                        Err(e) => report.failed.push((name, e.to_string())),
-                    }
-                }
-                progress.fetch_add(1, Ordering::Relaxed);
-                ctx.request_repaint();
-            }
-            report
-        });
-        self.gallery.save_all = Some(SaveAll {
-            total,
-            done,
-            cancel,
-            promise,
-        });
-    }
-
-    fn save_progress(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang;
-        if let Some(conflict) = &self.gallery.conflict {
-            let folder = conflict.folder.clone();
-            let count = conflict.existing.len();
-            let mut answer = None;
-            ui.horizontal_wrapped(|ui| {
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    match lang {
-                        Lang::En => {
-                            format!("{count} file(s) already exist in {}.", folder.display())
-                        }
-                        Lang::Ja => format!(
-                            "{} に同じ名前のファイルが {count} 件あります。",
-                            folder.display()
-                        ),
-                    },
-                );
-                if ui
-                    .button(lang.pick("Overwrite them", "上書きする"))
-                    .clicked()
-                {
-                    answer = Some(Some(true));
-                }
-                if ui
-                    .button(lang.pick("Keep them (skip)", "残す（スキップ）"))
-                    .clicked()
-                {
-                    answer = Some(Some(false));
-                }
-                if ui.button(lang.pick("Cancel", "キャンセル")).clicked() {
-                    answer = Some(None);
-                }
-            });
-            if let Some(answer) = answer {
-                self.gallery.conflict = None;
-                if let Some(overwrite) = answer {
-                    self.start_save_all(folder, overwrite);
-                }
-            }
-        }
-        if let Some(save) = &self.gallery.save_all {
-            let done = save.done.load(Ordering::Relaxed);
-            let cancel = Arc::clone(&save.cancel);
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::ProgressBar::new(done as f32 / save.total.max(1) as f32)
-                        .text(format!("{done} / {}", save.total))
-                        .desired_width(240.0),
-                );
-                if ui
-                    .button(lang.pick("Cancel saving", "保存を中止"))
-                    .clicked()
-                {
-                    cancel.store(true, Ordering::Relaxed);
-                }
-            });
-        }
-        if let Some(report) = &self.gallery.report {
-            let text = match lang {
-                Lang::En => format!(
-                    "Saved {} to {}; {} kept as they were; {} failed{}.",
-                    report.saved,
-                    report.folder.display(),
-                    report.skipped,
-                    report.failed.len(),
-                    if report.cancelled { " (cancelled)" } else { "" }
-                ),
-                Lang::Ja => format!(
-                    "{} 件を {} に保存しました。既存 {} 件はそのまま、失敗 {} 件{}。",
-                    report.saved,
-                    report.folder.display(),
-                    report.skipped,
-                    report.failed.len(),
-                    if report.cancelled { "（中止）" } else { "" }
-                ),
-            };
-            let folder = report.folder.clone();
-            ui.horizontal_wrapped(|ui| {
-                ui.label(text);
-                if ui
-                    .button(lang.pick("Open folder", "フォルダーを開く"))
-                    .clicked()
-                {
-                    ui.ctx().open_url(egui::OpenUrl::new_tab(format!(
-                        "file://{}",
-                        folder.display()
-                    )));
-                }
-            });
-            for (name, reason) in &report.failed {
-                ui.colored_label(ui.visuals().error_fg_color, format!("{name}: {reason}"));
-            }
-        }
-    }
 }
 
 fn mark_failed(painter: &egui::Painter, rect: egui::Rect, color: egui::Color32) {
@@ -751,16 +514,17 @@ fn mark_failed(painter: &egui::Painter, rect: egui::Rect, color: egui::Color32) 
 #[cfg(test)]
 mod counter_tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn the_counter_says_how_many_of_how_many_under_a_filter() {
-        assert_eq!(page_count(7, 7, 0, Lang::En), "7 pages");
-        assert_eq!(page_count(3, 7, 0, Lang::En), "3 of 7 pages");
+        assert_eq!(t::page_count(7, 7, 0, Lang::En), "7 pages");
+        assert_eq!(t::page_count(3, 7, 0, Lang::En), "3 of 7 pages");
         assert_eq!(
-            page_count(3, 7, 1, Lang::En),
+            t::page_count(3, 7, 1, Lang::En),
             "3 of 7 pages · 1 could not be shown"
         );
-        assert_eq!(page_count(3, 7, 0, Lang::Ja), "7 ページ中 3 ページ");
+        assert_eq!(t::page_count(3, 7, 0, Lang::Ja), "7 ページ中 3 ページ");
     }
 }
 

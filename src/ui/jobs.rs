@@ -3,6 +3,7 @@
 
 use super::App;
 use crate::i18n::Lang;
+use crate::i18n::ui::jobs as t;
 use crate::jobs::{FailureKind, JobRecord, Phase};
 
 #[derive(Default)]
@@ -12,51 +13,27 @@ pub struct JobsViewState {
 
 pub fn phase_label(phase: Phase, lang: Lang) -> &'static str {
     match phase {
-        Phase::Running => lang.pick("Running", "実行中"),
-        Phase::Succeeded => lang.pick("Done", "完了"),
-        Phase::Partial => lang.pick("Partly failed", "一部失敗"),
-        Phase::Failed => lang.pick("Failed", "失敗"),
-        Phase::Interrupted => lang.pick("Interrupted", "中断"),
-        Phase::Cancelled => lang.pick("Cancelled", "取り消し"),
+        Phase::Running => lang.text(t::RUNNING),
+        Phase::Succeeded => lang.text(t::DONE),
+        Phase::Partial => lang.text(t::PARTLY_FAILED),
+        Phase::Failed => lang.text(t::FAILED),
+        Phase::Interrupted => lang.text(t::INTERRUPTED),
+        Phase::Cancelled => lang.text(t::CANCELLED),
     }
 }
 
 /// What a failure means and what to do next.
 pub fn explain(kind: FailureKind, lang: Lang) -> &'static str {
     match kind {
-        FailureKind::Unauthorized => lang.pick(
-            "401: the API's authorizer refused the token, even after a refresh and with the other token kind. The API probably trusts another user pool or app client: check the profile's client id and API URL.",
-            "401: API のオーソライザーがトークンを拒否しました（更新後も、もう一方の種類のトークンでも）。API が別のユーザープールまたはアプリクライアントを信頼している可能性があります。プロファイルのクライアント ID と API の URL を確認してください。",
-        ),
-        FailureKind::Forbidden => lang.pick(
-            "403: API Gateway refused the request. \"Missing Authentication Token\" means the URL or stage is wrong (the API URL must end with the stage, e.g. /Prod); otherwise the authorizer denied access.",
-            "403: API Gateway がリクエストを拒否しました。「Missing Authentication Token」は URL かステージの誤りです（API の URL は /Prod などのステージで終わります）。それ以外はオーソライザーによるアクセス拒否です。",
-        ),
-        FailureKind::GatewayTimeout => lang.pick(
-            "504: API Gateway stops waiting after 29 seconds, but the conversion may still finish in the background. Look at the upload prefix in a minute, or retry (pages are overwritten, not duplicated).",
-            "504: API Gateway は 29 秒で応答待ちをやめますが、変換はバックグラウンドで完了している可能性があります。少し待ってアップロード先を確認するか、再実行してください（ページは上書きされ、重複しません）。",
-        ),
-        FailureKind::Refused => lang.pick(
-            "The API answered with an error; its message is below.",
-            "API がエラーを返しました。メッセージは下にあります。",
-        ),
-        FailureKind::Unreadable => lang.pick(
-            "The API answered, but not in the form of the /convert contract (version 1). Its raw answer is below.",
-            "API は応答しましたが、/convert の取り決め（バージョン 1）の形式ではありません。受け取った内容をそのまま下に示します。",
-        ),
-        FailureKind::Network => lang.pick(
-            "The API could not be reached. Check the network (VPN, proxy) and the API URL, then retry.",
-            "API に接続できませんでした。ネットワーク（VPN、プロキシ）と API の URL を確認して再実行してください。",
-        ),
+        FailureKind::Unauthorized => lang.text(t::N_401_THE_API_S_AUTHORIZER_REFUSED),
+        FailureKind::Forbidden => lang.text(t::N_403_API_GATEWAY_REFUSED_THE_REQUEST),
+        FailureKind::GatewayTimeout => lang.text(t::N_504_API_GATEWAY_STOPS_WAITING_AFTER),
+        FailureKind::Refused => lang.text(t::THE_API_ANSWERED_WITH_AN_ERROR),
+        FailureKind::Unreadable => lang.text(t::THE_API_ANSWERED_BUT_NOT_IN),
+        FailureKind::Network => lang.text(t::THE_API_COULD_NOT_BE_REACHED),
         FailureKind::Timeout => crate::i18n::api_timeout(lang),
-        FailureKind::SignedOut => lang.pick(
-            "You were not signed in when the job ran. Sign in and retry.",
-            "ジョブの実行時にサインインしていませんでした。サインインして再実行してください。",
-        ),
-        FailureKind::AllFailed => lang.pick(
-            "No PDF could be converted; each file's reason is listed below.",
-            "どの PDF も変換できませんでした。ファイルごとの理由を下に示します。",
-        ),
+        FailureKind::SignedOut => lang.text(t::YOU_WERE_NOT_SIGNED_IN_WHEN),
+        FailureKind::AllFailed => lang.text(t::NO_PDF_COULD_BE_CONVERTED_EACH),
     }
 }
 
@@ -133,11 +110,7 @@ fn answer_line(
     if bytes > 0 {
         let _ = std::fmt::Write::write_fmt(
             &mut line,
-            format_args!(
-                " · {} {}",
-                size_text(bytes),
-                lang.pick("of JPEG pages", "の JPEG ページ")
-            ),
+            format_args!(" · {} {}", size_text(bytes), lang.text(t::OF_JPEG_PAGES)),
         );
     }
     Some(line)
@@ -183,11 +156,8 @@ impl App {
         let lang = self.lang;
         if self.jobs.jobs.is_empty() {
             egui::CentralPanel::default().show(ui, |ui| {
-                ui.heading(lang.pick("Jobs", "ジョブ"));
-                ui.label(lang.pick(
-                    "No conversions yet. Start one from the Convert tab.",
-                    "まだ変換していません。「変換」タブから開始してください。",
-                ));
+                ui.heading(lang.text(t::JOBS));
+                ui.label(lang.text(t::NO_CONVERSIONS_YET_START_ONE_FROM));
             });
             return;
         }
@@ -202,7 +172,7 @@ impl App {
             .resizable(true)
             .default_size(300.0)
             .show(ui, |ui| {
-                ui.heading(lang.pick("Jobs", "ジョブ"));
+                ui.heading(lang.text(t::JOBS));
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     for job in &self.jobs.jobs {
                         let text = format!(
@@ -211,20 +181,12 @@ impl App {
                             local_time(job.started_at),
                             job.request.source_bucket,
                             job.request.pdf_prefix,
-                            match lang {
-                                Lang::En => format!(
-                                    "{} pages, {} failed, {}",
-                                    job.converted_count(),
-                                    job.failed_count(),
-                                    duration_text(job, now)
-                                ),
-                                Lang::Ja => format!(
-                                    "{} ページ、失敗 {} 件、{}",
-                                    job.converted_count(),
-                                    job.failed_count(),
-                                    duration_text(job, now)
-                                ),
-                            }
+                            t::job_summary(
+                                job.converted_count(),
+                                job.failed_count(),
+                                &duration_text(job, now),
+                                lang
+                            )
                         );
                         if ui
                             .selectable_label(selected.as_deref() == Some(job.id.as_str()), text)
@@ -272,14 +234,14 @@ impl App {
         if job.phase == Phase::Running {
             ui.horizontal(|ui| {
                 job_progress(ui, job, now, lang);
-                if ui.button(lang.pick("Cancel", "キャンセル")).clicked() {
+                if ui.button(lang.text(t::CANCEL)).clicked() {
                     self.cancel_job(&job.id);
                 }
             });
         }
         let d = job.diagnostics.clone().unwrap_or_default();
         let has_pages = job.converted_count() > 0;
-        egui::CollapsingHeader::new(lang.pick("Details", "詳細"))
+        egui::CollapsingHeader::new(lang.text(t::DETAILS))
             .id_salt(("job-details", &job.id, job.phase == Phase::Running))
             .default_open(!has_pages || job.failure.is_some())
             .show(ui, |ui| self.job_facts(ui, job, &d, now));
@@ -301,31 +263,22 @@ impl App {
             .spacing([12.0, 4.0])
             .show(ui, |ui| {
                 let rows = [
-                    (lang.pick("Profile", "プロファイル"), job.profile.clone()),
+                    (lang.text(t::PROFILE), job.profile.clone()),
+                    (lang.text(t::BUCKET), job.request.source_bucket.clone()),
+                    (lang.text(t::PDF_PREFIX), job.request.pdf_prefix.clone()),
                     (
-                        lang.pick("Bucket", "バケット"),
-                        job.request.source_bucket.clone(),
-                    ),
-                    (
-                        lang.pick("PDF prefix", "PDF プレフィックス"),
-                        job.request.pdf_prefix.clone(),
-                    ),
-                    (
-                        lang.pick("Upload prefix", "アップロード先プレフィックス"),
+                        lang.text(t::UPLOAD_PREFIX),
                         job.request.upload_prefix.clone(),
                     ),
-                    (lang.pick("Started", "開始"), local_time(job.started_at)),
-                    (lang.pick("Duration", "所要時間"), duration_text(job, now)),
+                    (lang.text(t::STARTED), local_time(job.started_at)),
+                    (lang.text(t::DURATION), duration_text(job, now)),
                     (
-                        lang.pick("Converted pages", "変換したページ"),
+                        lang.text(t::CONVERTED_PAGES),
                         job.converted_count().to_string(),
                     ),
+                    (lang.text(t::FAILED_PDFS), job.failed_count().to_string()),
                     (
-                        lang.pick("Failed PDFs", "失敗した PDF"),
-                        job.failed_count().to_string(),
-                    ),
-                    (
-                        lang.pick("HTTP status", "HTTP ステータス"),
+                        lang.text(t::HTTP_STATUS),
                         if d.status == 0 {
                             "-".to_owned()
                         } else {
@@ -342,37 +295,21 @@ impl App {
                     ("x-amzn-RequestId", d.request_id.clone()),
                     ("x-amz-apigw-id", d.apigw_id.clone()),
                     (
-                        lang.pick("Server job", "サーバーのジョブ"),
+                        lang.text(t::SERVER_JOB),
                         job.server_job.as_ref().map(|s| s.job_id.clone()),
                     ),
                 ] {
                     ui.label(name);
                     let value = value.unwrap_or_else(|| "-".to_owned());
                     ui.monospace(&value);
-                    if value != "-"
-                        && ui
-                            .button(match lang {
-                                Lang::En => format!("Copy {name}"),
-                                Lang::Ja => format!("{name} をコピー"),
-                            })
-                            .clicked()
-                    {
+                    if value != "-" && ui.button(t::copy_named(name, lang)).clicked() {
                         ui.ctx().copy_text(value);
                     }
                     ui.end_row();
                 }
             });
         if let Some(kind) = d.switched_to {
-            ui.label(match lang {
-                Lang::En => format!(
-                    "The API took the {} token; the profile now uses it.",
-                    kind_name(kind, lang)
-                ),
-                Lang::Ja => format!(
-                    "API は{}を受け付けました。このプロファイルでは以後それを使います。",
-                    kind_name(kind, lang)
-                ),
-            });
+            ui.label(t::token_switched(kind_name(kind, lang), lang));
         }
     }
 
@@ -381,19 +318,13 @@ impl App {
         if job.phase == Phase::Interrupted {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                lang.pick(
-                    "The app closed while this job ran. The server may have finished it: look at the upload prefix, or retry.",
-                    "このジョブの実行中にアプリが終了しました。サーバー側では完了している可能性があります。アップロード先を確認するか、再実行してください。",
-                ),
+                lang.text(t::THE_APP_CLOSED_WHILE_THIS_JOB),
             );
         }
         if job.phase == Phase::Cancelled {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                lang.pick(
-                    "You stopped waiting for this job. The server may still finish it: look at the upload prefix, or retry.",
-                    "このジョブの待機を取り消しました。サーバー側では完了する可能性があります。アップロード先を確認するか、再実行してください。",
-                ),
+                lang.text(t::YOU_STOPPED_WAITING_FOR_THIS_JOB),
             );
         }
         if let Some(failure) = &job.failure {
@@ -401,7 +332,7 @@ impl App {
             ui.colored_label(ui.visuals().error_fg_color, explain(failure.kind, lang));
             ui.label(&failure.message);
             if let Some(body) = &failure.raw_body {
-                egui::CollapsingHeader::new(lang.pick("Raw answer", "受け取った内容"))
+                egui::CollapsingHeader::new(lang.text(t::RAW_ANSWER))
                     .default_open(true)
                     .show(ui, |ui| {
                         ui.add(
@@ -414,7 +345,7 @@ impl App {
         if let Some(result) = &job.result {
             if !result.failed.is_empty() {
                 ui.add_space(6.0);
-                ui.strong(lang.pick("Failed files", "失敗したファイル"));
+                ui.strong(lang.text(t::FAILED_FILES));
                 egui::ScrollArea::vertical()
                     .id_salt("failed-files")
                     .max_height(120.0)
@@ -433,10 +364,7 @@ impl App {
                     });
             }
             if result.converted.is_empty() && result.failed.is_empty() {
-                ui.label(lang.pick(
-                    "No PDF was found under the PDF prefix.",
-                    "PDF プレフィックスの下に PDF がありませんでした。",
-                ));
+                ui.label(lang.text(t::NO_PDF_WAS_FOUND_UNDER_THE));
             }
         }
         ui.add_space(8.0);
@@ -445,31 +373,25 @@ impl App {
                 && self.is_signed_in()
                 && job.profile == self.profile_name;
             if ui
-                .add_enabled(can_retry, egui::Button::new(lang.pick("Retry", "再実行")))
+                .add_enabled(can_retry, egui::Button::new(lang.text(t::RETRY)))
                 .clicked()
             {
                 self.start_job(job.request.clone());
             }
-            if ui
-                .button(lang.pick("Copy diagnostics", "診断情報をコピー"))
-                .clicked()
-            {
+            if ui.button(lang.text(t::COPY_DIAGNOSTICS)).clicked() {
                 ui.ctx().copy_text(diagnostics_text(job));
             }
         });
         if job.profile != self.profile_name {
-            ui.weak(lang.pick(
-                "This job ran with another profile; switch to it to retry.",
-                "このジョブは別のプロファイルで実行されました。再実行するにはそのプロファイルに切り替えてください。",
-            ));
+            ui.weak(lang.text(t::THIS_JOB_RAN_WITH_ANOTHER_PROFILE));
         }
     }
 }
 
 fn kind_name(kind: crate::config::TokenKind, lang: Lang) -> &'static str {
     match kind {
-        crate::config::TokenKind::Id => lang.pick("ID", "ID トークン"),
-        crate::config::TokenKind::Access => lang.pick("access", "アクセストークン"),
+        crate::config::TokenKind::Id => lang.text(t::ID),
+        crate::config::TokenKind::Access => lang.text(t::ACCESS),
     }
 }
 
@@ -513,10 +435,7 @@ fn job_progress(ui: &mut egui::Ui, job: &JobRecord, now: i64, lang: Lang) {
             painter.text(
                 rect.center(),
                 egui::Align2::CENTER_CENTER,
-                match lang {
-                    Lang::En => format!("Waiting for the API… {waited} s"),
-                    Lang::Ja => format!("API の応答を待っています… {waited} 秒"),
-                },
+                t::waiting_for_api(waited, lang),
                 egui::FontId::proportional(12.0),
                 visuals.strong_text_color(),
             );

@@ -1,5 +1,5 @@
 //! Settings: language and theme, and the profiles (user pool, app client, optional client
-//! secret kept in the keyring, endpoints, token handling, form defaults), checked as they
+//! secret kept in the system secret store, endpoints, token handling, form defaults), checked as they
 //! are typed, saved to the config file, imported and exported as TOML.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -7,11 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use poll_promise::Promise;
 
 use super::App;
-use crate::cognito;
 use crate::config::{self, Config, HeaderStyle, LanguagePref, Profile, ThemePref, TokenKind};
 use crate::i18n::Lang;
+use crate::i18n::ui::settings as t;
 use crate::secrets;
-use crate::validate;
 
 /// Regions where Cognito user pools are offered (free text is accepted too).
 pub const KNOWN_REGIONS: &[&str] = &[
@@ -171,81 +170,23 @@ impl Draft {
         }
     }
 
-    /// Problems by field name, in the person's language.
+    /// Problems by field name, in the person's language: the name's own rules, then
+    /// the same rules `profile set` applies (`Profile::problems`).
     fn problems(&self, taken: &[String], lang: Lang) -> BTreeMap<&'static str, String> {
         let mut problems = BTreeMap::new();
         let name = self.name.trim();
         if name.is_empty() {
-            problems.insert(
-                "name",
-                lang.pick("Required.", "入力してください。").to_owned(),
-            );
+            problems.insert("name", lang.text(t::REQUIRED).to_owned());
         } else if self.original.as_deref() != Some(name) && taken.iter().any(|t| t == name) {
             problems.insert(
                 "name",
-                lang.pick(
-                    "Another profile has this name.",
-                    "同じ名前のプロファイルがあります。",
-                )
-                .to_owned(),
+                lang.text(t::ANOTHER_PROFILE_HAS_THIS_NAME).to_owned(),
             );
         }
-        if !cognito::is_client_id(self.client_id.trim()) {
-            problems.insert(
-                "client_id",
-                lang.pick(
-                    "An app client id is letters and digits (26 in Cognito), from the pool's \"App clients\" page.",
-                    "アプリクライアント ID は英数字です（Cognito では 26 文字）。ユーザープールの「アプリクライアント」画面にあります。",
-                )
-                .to_owned(),
-            );
-        }
-        let region = self.region.trim();
-        if !self.local_stack {
-            if region.is_empty() && self.cognito_endpoint.trim().is_empty() {
-                problems.insert(
-                    "region",
-                    lang.pick(
-                        "Required (or a Cognito endpoint below).",
-                        "入力してください（または下の Cognito エンドポイント）。",
-                    )
-                    .to_owned(),
-                );
-            } else if !region.is_empty() && !cognito::is_region_name(region) {
-                problems.insert(
-                    "region",
-                    lang.pick(
-                        "Not a region name like ap-northeast-1.",
-                        "ap-northeast-1 のようなリージョン名ではありません。",
-                    )
-                    .to_owned(),
-                );
-            }
-            for (field, value) in [
-                ("cognito_endpoint", &self.cognito_endpoint),
-                ("api_url", &self.api_url),
-            ] {
-                if !value.trim().is_empty()
-                    && let Err(problem) = config::service_url(value)
-                {
-                    problems.insert(field, crate::i18n::url_problem(&problem, lang));
-                }
-            }
-        }
-        if !self.bucket.trim().is_empty()
-            && let Err(problem) = validate::bucket(self.bucket.trim())
-        {
-            problems.insert("bucket", problem.sentence(lang));
-        }
-        for (field, value) in [
-            ("pdf_prefix", &self.pdf_prefix),
-            ("upload_prefix", &self.upload_prefix),
-        ] {
-            if !value.is_empty()
-                && let Err(problem) = validate::prefix(value)
-            {
-                problems.insert(field, problem.sentence(lang));
-            }
+        for (field, reason) in self.to_profile().problems(name) {
+            problems
+                .entry(field)
+                .or_insert_with(|| crate::i18n::invalid_reason(&reason, lang));
         }
         problems
     }
@@ -254,10 +195,10 @@ impl Draft {
 #[derive(Default)]
 pub struct SettingsState {
     draft: Option<Draft>,
-    /// A new client secret to put in the keyring on save (never shown, never in a file).
+    /// A new client secret to put in the secret store on save (never shown, never in a file).
     secret: String,
     message: Option<(bool, String)>,
-    /// Outcome sentences of keyring writes, imports and exports.
+    /// Outcome sentences of secret-store writes, imports and exports.
     pending: Option<Promise<Result<String, String>>>,
     import: Option<Promise<Result<Option<Config>, String>>>,
 }
@@ -312,13 +253,7 @@ impl App {
         }
         if !names.is_empty() {
             self.save_config();
-            self.settings.message = Some((
-                true,
-                match lang {
-                    Lang::En => format!("Imported: {}", names.join(", ")),
-                    Lang::Ja => format!("読み込みました: {}", names.join("、")),
-                },
-            ));
+            self.settings.message = Some((true, t::imported(&names, lang)));
             if let Some(first) = names.first()
                 && let Some(profile) = self.config.profiles.get(first)
             {
@@ -329,38 +264,43 @@ impl App {
 
     pub(super) fn settings_screen(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
-        ui.heading(lang.pick("Settings", "設定"));
+        ui.heading(lang.text(t::SETTINGS));
         self.preferences(ui);
         ui.horizontal(|ui| {
             if ui
-                .button(lang.pick("Copy diagnostics", "診断情報をコピー"))
-                .on_hover_text(lang.pick(
-                    "Version, system, the profile (no secrets) and the last problems, for a bug report.",
-                    "バージョン、システム、プロファイル（秘密情報なし）、最近の問題。不具合の報告用です。",
-                ))
+                .button(lang.text(t::COPY_DIAGNOSTICS))
+                .on_hover_text(lang.text(t::VERSION_SYSTEM_THE_PROFILE_NO_SECRETS))
                 .clicked()
             {
                 let session = match &self.session {
-                    crate::session::SessionState::SignedIn { expires_at, refreshes, .. } => {
+                    crate::session::SessionState::SignedIn {
+                        expires_at,
+                        refreshes,
+                        ..
+                    } => {
                         format!("signed in, valid until {expires_at}, {refreshes} refresh(es)")
                     }
                     crate::session::SessionState::SignedOut { reason } => {
-                        format!("signed out{}", reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default())
+                        format!(
+                            "signed out{}",
+                            reason
+                                .as_ref()
+                                .map(|r| format!(" ({r})"))
+                                .unwrap_or_default()
+                        )
                     }
                 };
-                let text = crate::logging::diagnostics(&self.profile_name, self.profile(), &session);
+                let text =
+                    crate::logging::diagnostics(&self.profile_name, self.profile(), &session);
                 ui.ctx().copy_text(text);
-                self.settings.message = Some((true, lang.pick("Diagnostics copied.", "診断情報をコピーしました。").to_owned()));
+                self.settings.message = Some((true, lang.text(t::DIAGNOSTICS_COPIED).to_owned()));
             }
             if let Some(dir) = crate::logging::default_dir() {
-                ui.weak(match lang {
-                    Lang::En => format!("Logs: {}", dir.display()),
-                    Lang::Ja => format!("ログ: {}", dir.display()),
-                });
+                ui.weak(t::logs_at(&dir, lang));
             }
         });
         ui.separator();
-        ui.heading(lang.pick("Profiles", "プロファイル"));
+        ui.heading(lang.text(t::PROFILES));
         let names: Vec<String> = self.config.profiles.keys().cloned().collect();
         ui.horizontal_wrapped(|ui| {
             for name in &names {
@@ -371,10 +311,7 @@ impl App {
                     .and_then(|d| d.original.as_deref())
                     == Some(name.as_str());
                 let label = if *name == self.profile_name {
-                    match lang {
-                        Lang::En => format!("{name} (in use)"),
-                        Lang::Ja => format!("{name}（使用中）"),
-                    }
+                    t::in_use(name, lang)
                 } else {
                     name.clone()
                 };
@@ -386,10 +323,7 @@ impl App {
                     self.settings.message = None;
                 }
             }
-            if ui
-                .button(lang.pick("New profile", "新しいプロファイル"))
-                .clicked()
-            {
+            if ui.button(lang.text(t::NEW_PROFILE)).clicked() {
                 self.settings.draft = Some(Draft {
                     region: "ap-northeast-1".to_owned(),
                     ..Draft::default()
@@ -397,25 +331,20 @@ impl App {
                 self.settings.secret.clear();
                 self.settings.message = None;
             }
-            if ui.button(lang.pick("Import…", "読み込む…")).clicked() {
+            if ui.button(lang.text(t::IMPORT)).clicked() {
                 let dialog = self.dialogs.open_profile();
                 self.settings.import = Some(self.tasks.spawn(async move {
                     let Some(path) = dialog.await else {
                         return Ok(None);
                     };
-                    let text = tokio::fs::read_to_string(&path)
-                        .await
-                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    let text = crate::save::read_text(path.clone()).await?;
                     toml::from_str::<Config>(&text)
                         .map(Some)
                         .map_err(|e| format!("{}: {e}", path.display()))
                 }));
             }
         });
-        ui.weak(lang.pick(
-            "Click a profile to edit it.",
-            "プロファイルをクリックすると編集できます。",
-        ));
+        ui.weak(lang.text(t::CLICK_A_PROFILE_TO_EDIT_IT));
         if self.settings.draft.is_none()
             && let Some(profile) = self.profile()
         {
@@ -446,12 +375,8 @@ impl App {
         };
         let mut language = shown_language;
         ui.horizontal(|ui| {
-            ui.label(lang.pick("Language", "言語"));
-            ui.radio_value(
-                &mut language,
-                LanguagePref::System,
-                lang.pick("System", "システムに従う"),
-            );
+            ui.label(lang.text(t::LANGUAGE));
+            ui.radio_value(&mut language, LanguagePref::System, lang.text(t::SYSTEM));
             ui.radio_value(&mut language, LanguagePref::En, "English");
             ui.radio_value(&mut language, LanguagePref::Ja, "日本語");
         });
@@ -461,14 +386,10 @@ impl App {
         let shown_theme = self.theme_override.unwrap_or(self.config.ui.theme);
         let mut theme = shown_theme;
         ui.horizontal(|ui| {
-            ui.label(lang.pick("Theme", "テーマ"));
-            ui.radio_value(
-                &mut theme,
-                ThemePref::System,
-                lang.pick("System", "システムに従う"),
-            );
-            ui.radio_value(&mut theme, ThemePref::Light, lang.pick("Light", "ライト"));
-            ui.radio_value(&mut theme, ThemePref::Dark, lang.pick("Dark", "ダーク"));
+            ui.label(lang.text(t::THEME));
+            ui.radio_value(&mut theme, ThemePref::System, lang.text(t::SYSTEM));
+            ui.radio_value(&mut theme, ThemePref::Light, lang.text(t::LIGHT));
+            ui.radio_value(&mut theme, ThemePref::Dark, lang.text(t::DARK));
         });
         if theme != shown_theme {
             self.config.ui.theme = theme;
@@ -493,31 +414,41 @@ impl App {
             .num_columns(2)
             .spacing([12.0, 2.0])
             .show(ui, |ui| {
-                check.row(ui, lang.pick("Profile name", "プロファイル名"), &mut draft.name, true, "name");
+                check.row(
+                    ui,
+                    lang.text(t::PROFILE_NAME),
+                    &mut draft.name,
+                    true,
+                    "name",
+                );
                 if draft.local_stack {
                     ui.label("");
-                    ui.label(lang.pick(
-                        "The app runs this profile's user pool and API on this computer and fills in their URLs.",
-                        "このプロファイルのユーザープールと API はアプリがこのパソコン上で動かし、URL も自動で設定します。",
-                    ));
+                    ui.label(lang.text(t::THE_APP_RUNS_THIS_PROFILE_S));
                     ui.end_row();
                 } else {
-                    let label = ui.label(lang.pick("Region", "リージョン"));
+                    let label = ui.label(lang.text(t::REGION));
                     ui.vertical(|ui| {
                         ui.horizontal(|ui| {
                             let response = ui
-                                .add(egui::TextEdit::singleline(&mut draft.region).desired_width(200.0))
+                                .add(
+                                    egui::TextEdit::singleline(&mut draft.region)
+                                        .desired_width(200.0),
+                                )
                                 .labelled_by(label.id);
                             if response.lost_focus() {
                                 check.visited.insert("region");
                             }
-                            let picker = lang.pick("Known regions…", "リージョン一覧…");
+                            let picker = lang.text(t::KNOWN_REGIONS);
                             egui::ComboBox::from_id_salt("known-regions")
                                 .selected_text(picker)
                                 .width(170.0)
                                 .show_ui(ui, |ui| {
                                     for region in KNOWN_REGIONS {
-                                        ui.selectable_value(&mut draft.region, (*region).to_owned(), *region);
+                                        ui.selectable_value(
+                                            &mut draft.region,
+                                            (*region).to_owned(),
+                                            *region,
+                                        );
                                     }
                                 })
                                 .response
@@ -534,11 +465,8 @@ impl App {
                         {
                             ui.colored_label(
                                 ui.visuals().warn_fg_color,
-                                egui::RichText::new(lang.pick(
-                                    "Not a region this app knows Cognito in; check the spelling.",
-                                    "Cognito が使えるリージョンとして登録されていません。綴りを確認してください。",
-                                ))
-                                .small(),
+                                egui::RichText::new(lang.text(t::NOT_A_REGION_THIS_APP_KNOWS))
+                                    .small(),
                             );
                         } else {
                             problem_line(ui, shown);
@@ -546,56 +474,89 @@ impl App {
                     });
                     ui.end_row();
                 }
-                check.row(ui, lang.pick("App client id", "アプリクライアント ID"), &mut draft.client_id, !draft.local_stack, "client_id");
+                check.row(
+                    ui,
+                    lang.text(t::APP_CLIENT_ID),
+                    &mut draft.client_id,
+                    !draft.local_stack,
+                    "client_id",
+                );
                 if !draft.local_stack {
-                    let label = ui.label(lang.pick("Client secret (optional)", "クライアントシークレット（任意）"));
+                    let label = ui.label(lang.text(t::CLIENT_SECRET_OPTIONAL));
                     ui.vertical(|ui| {
                         ui.add(
                             egui::TextEdit::singleline(&mut self.settings.secret)
                                 .password(true)
-                                .hint_text(lang.pick(
-                                    "kept in the system keyring; leave empty to keep the current one",
-                                    "システムのキーリングに保存。空欄なら現在のまま",
-                                ))
+                                .hint_text(lang.text(t::KEPT_IN_THE_SYSTEM_KEYRING_LEAVE))
                                 .desired_width(380.0),
                         )
                         .labelled_by(label.id);
                         problem_line(ui, None);
                     });
                     ui.end_row();
-                    check.row(ui,
-                        lang.pick("Cognito endpoint (optional)", "Cognito エンドポイント（任意）"),
+                    check.row(
+                        ui,
+                        lang.text(t::COGNITO_ENDPOINT_OPTIONAL),
                         &mut draft.cognito_endpoint,
                         true,
                         "cognito_endpoint",
                     );
-                    check.row(ui, lang.pick("API URL (with stage)", "API の URL（ステージまで）"), &mut draft.api_url, true, "api_url");
+                    check.row(
+                        ui,
+                        lang.text(t::API_URL_WITH_STAGE),
+                        &mut draft.api_url,
+                        true,
+                        "api_url",
+                    );
                 }
-                ui.label(lang.pick("Token sent to the API", "API に送るトークン"));
+                ui.label(lang.text(t::TOKEN_SENT_TO_THE_API));
                 ui.horizontal(|ui| {
-                    ui.radio_value(&mut draft.token_kind, TokenKind::Id, lang.pick("ID token", "ID トークン"));
-                    ui.radio_value(&mut draft.token_kind, TokenKind::Access, lang.pick("Access token", "アクセストークン"));
+                    ui.radio_value(&mut draft.token_kind, TokenKind::Id, lang.text(t::ID_TOKEN));
+                    ui.radio_value(
+                        &mut draft.token_kind,
+                        TokenKind::Access,
+                        lang.text(t::ACCESS_TOKEN),
+                    );
                 });
                 ui.end_row();
-                ui.label(lang.pick("Authorization header", "Authorization ヘッダー"));
+                ui.label(lang.text(t::AUTHORIZATION_HEADER));
                 ui.horizontal(|ui| {
-                    ui.radio_value(&mut draft.header_style, HeaderStyle::Bearer, "Bearer <token>");
+                    ui.radio_value(
+                        &mut draft.header_style,
+                        HeaderStyle::Bearer,
+                        "Bearer <token>",
+                    );
                     ui.radio_value(&mut draft.header_style, HeaderStyle::Bare, "<token>");
                 });
                 ui.end_row();
-                check.row(ui, lang.pick("Default bucket", "既定のバケット"), &mut draft.bucket, true, "bucket");
-                check.row(ui, lang.pick("Default PDF prefix", "既定の PDF プレフィックス"), &mut draft.pdf_prefix, true, "pdf_prefix");
-                check.row(ui, lang.pick("Default upload prefix", "既定のアップロード先"), &mut draft.upload_prefix, true, "upload_prefix");
+                check.row(
+                    ui,
+                    lang.text(t::DEFAULT_BUCKET),
+                    &mut draft.bucket,
+                    true,
+                    "bucket",
+                );
+                check.row(
+                    ui,
+                    lang.text(t::DEFAULT_PDF_PREFIX),
+                    &mut draft.pdf_prefix,
+                    true,
+                    "pdf_prefix",
+                );
+                check.row(
+                    ui,
+                    lang.text(t::DEFAULT_UPLOAD_PREFIX),
+                    &mut draft.upload_prefix,
+                    true,
+                    "upload_prefix",
+                );
             });
         draft.visited = check.visited;
         let valid = problems.is_empty();
         // Saving or deleting replaces the draft; the edited copy must not overwrite that.
         let mut replaced = false;
         ui.horizontal(|ui| {
-            if ui
-                .button(lang.pick("Save profile", "プロファイルを保存"))
-                .clicked()
-            {
+            if ui.button(lang.text(t::SAVE_PROFILE)).clicked() {
                 if valid {
                     self.save_draft(&draft);
                     replaced = true;
@@ -606,19 +567,15 @@ impl App {
             }
             if let Some(original) = draft.original.clone() {
                 if original != self.profile_name
-                    && ui
-                        .button(lang.pick("Use this profile", "このプロファイルを使う"))
-                        .clicked()
+                    && ui.button(lang.text(t::USE_THIS_PROFILE)).clicked()
                 {
                     self.switch_profile(&original);
                 }
-                if ui.button(lang.pick("Export…", "書き出す…")).clicked() {
+                if ui.button(lang.text(t::EXPORT)).clicked() {
                     self.export_profile(&original);
                 }
                 if original != self.profile_name
-                    && ui
-                        .button(lang.pick("Delete profile", "プロファイルを削除"))
-                        .clicked()
+                    && ui.button(lang.text(t::DELETE_PROFILE)).clicked()
                 {
                     self.config.profiles.remove(&original);
                     self.save_config();
@@ -633,10 +590,7 @@ impl App {
                 }
             }
             if !valid {
-                ui.weak(lang.pick(
-                    "Fix the fields marked in red to save.",
-                    "赤で示した欄を直すと保存できます。",
-                ));
+                ui.weak(lang.text(t::FIX_THE_FIELDS_MARKED_IN_RED));
             }
         });
         if !replaced && let Some(current) = &mut self.settings.draft {
@@ -665,7 +619,7 @@ impl App {
         self.config.profiles.insert(name.clone(), profile.clone());
         self.save_config();
         self.settings.draft = Some(Draft::from_profile(&name, &profile));
-        self.settings.message = Some((true, lang.pick("Saved.", "保存しました。").to_owned()));
+        self.settings.message = Some((true, lang.text(t::SAVED).to_owned()));
         let secret = std::mem::take(&mut self.settings.secret);
         let secret_changed = !secret.is_empty();
         if secret_changed {
@@ -675,13 +629,7 @@ impl App {
                 secrets
                     .set(account, secret.into_bytes())
                     .await
-                    .map(|()| {
-                        lang.pick(
-                            "Saved; the client secret is in the keyring.",
-                            "保存しました。クライアントシークレットはキーリングにあります。",
-                        )
-                        .to_owned()
-                    })
+                    .map(|()| lang.text(t::SAVED_THE_CLIENT_SECRET_IS_IN).to_owned())
                     .map_err(|e| e.to_string())
             }));
         }
@@ -728,21 +676,15 @@ impl App {
         let dialog = self.dialogs.save_profile(format!("{name}.toml"));
         self.settings.pending = Some(self.tasks.spawn(async move {
             let Some(path) = dialog.await else {
-                return Ok(lang
-                    .pick("Export cancelled.", "書き出しを取り消しました。")
-                    .to_owned());
+                return Ok(lang.text(t::EXPORT_CANCELLED).to_owned());
             };
             let text = toml::to_string_pretty(&export).map_err(|e| e.to_string())?;
-            tokio::fs::write(
-                &path,
+            crate::save::write_text(
+                path.clone(),
                 format!("# A Receipt Desk profile (no secrets).\n{text}"),
             )
-            .await
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(match lang {
-                Lang::En => format!("Exported to {}", path.display()),
-                Lang::Ja => format!("{} に書き出しました", path.display()),
-            })
+            .await?;
+            Ok(t::exported_to(&path, lang))
         }));
     }
 }

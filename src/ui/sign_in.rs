@@ -12,6 +12,7 @@ use crate::cognito::{
 };
 use crate::config::Profile;
 use crate::credentials::Password;
+use crate::i18n::ui::sign_in as t;
 use crate::i18n::{self, Lang};
 use crate::local;
 use crate::secrets::{self, RememberedSignIn};
@@ -20,8 +21,8 @@ use crate::session::Session;
 /// How long the button stays off after Cognito reports too many attempts.
 const LOCKOUT_SECONDS: f64 = 60.0;
 
-enum Outcome {
-    /// `remembered`: the refresh token went to the keyring.
+pub(super) enum Outcome {
+    /// `remembered`: the refresh token went to the secret store.
     SignedIn {
         remembered: bool,
         remember_problem: Option<String>,
@@ -31,27 +32,27 @@ enum Outcome {
 
 #[derive(Default)]
 pub struct SignInState {
-    username: String,
-    password: String,
-    show_password: bool,
-    remember: bool,
-    challenge: Option<Challenge>,
-    pending: Option<Promise<Result<Outcome, CognitoError>>>,
+    pub(super) username: String,
+    pub(super) password: String,
+    pub(super) show_password: bool,
+    pub(super) remember: bool,
+    pub(super) challenge: Option<Challenge>,
+    pub(super) pending: Option<Promise<Result<Outcome, CognitoError>>>,
     /// Stops the sign-in in flight (Cancel while waiting for Cognito).
-    abort: Option<tokio::task::AbortHandle>,
+    pub(super) abort: Option<tokio::task::AbortHandle>,
     pub(super) restoring: Option<Promise<Option<String>>>,
-    error: Option<String>,
+    pub(super) error: Option<String>,
     /// The reason and the time (egui's clock) until which the button is off.
-    locked: Option<(String, f64)>,
-    new_password: String,
-    confirm: String,
-    attributes: BTreeMap<String, String>,
-    code: String,
-    mfa_choice: String,
+    pub(super) locked: Option<(String, f64)>,
+    pub(super) new_password: String,
+    pub(super) confirm: String,
+    pub(super) attributes: BTreeMap<String, String>,
+    pub(super) code: String,
+    pub(super) mfa_choice: String,
     /// The first field took the keyboard focus since the screen opened: the password
     /// when the username was filled in, else the username. Decided once, never while
     /// typing (typing a username must not jump to the password after one letter).
-    autofocused: bool,
+    pub(super) autofocused: bool,
 }
 
 impl SignInState {
@@ -64,15 +65,8 @@ impl SignInState {
     pub(super) fn signed_out(&mut self, reason: Option<&str>, lang: Lang) {
         self.challenge = None;
         self.autofocused = false;
-        self.error = reason.map(|r| {
-            format!(
-                "{} ({r})",
-                lang.pick(
-                    "Your session ended and could not be renewed; sign in again.",
-                    "セッションが終了し、更新できませんでした。もう一度サインインしてください。",
-                )
-            )
-        });
+        self.error =
+            reason.map(|r| format!("{} ({r})", lang.text(t::YOUR_SESSION_ENDED_AND_COULD_NOT)));
     }
 
     /// Stops waiting for Cognito; the form keeps what was typed.
@@ -83,11 +77,11 @@ impl SignInState {
         self.pending = None;
     }
 
-    fn busy(&self) -> bool {
+    pub(super) fn busy(&self) -> bool {
         self.pending.is_some() || self.restoring.is_some()
     }
 
-    fn clear_secrets(&mut self) {
+    pub(super) fn clear_secrets(&mut self) {
         for text in [
             &mut self.password,
             &mut self.new_password,
@@ -100,7 +94,7 @@ impl SignInState {
 }
 
 /// What the sign-in task does after Cognito answered: begin the session (and remember
-/// it in the keyring when asked), or hand back the challenge.
+/// it in the secret store when asked), or hand back the challenge.
 async fn finish(
     step: AuthStep,
     session: Arc<Session>,
@@ -133,43 +127,6 @@ async fn finish(
             }
         }
     }
-}
-
-fn mfa_label(option: &str, lang: Lang) -> String {
-    let label = match option {
-        "SOFTWARE_TOKEN_MFA" => lang.pick("Authenticator app", "認証アプリ"),
-        "SMS_MFA" => lang.pick("Text message (SMS)", "SMS"),
-        "EMAIL_OTP" | "EMAIL_MFA" => lang.pick("E-mail", "メール"),
-        other => other,
-    };
-    label.to_owned()
-}
-
-/// Cognito's default password policy, shown while choosing a new password (the pool's
-/// own policy is not sent; its refusal names what is missing).
-fn policy_rules(password: &str, lang: Lang) -> Vec<(bool, &'static str)> {
-    vec![
-        (
-            password.chars().count() >= 8,
-            lang.pick("At least 8 characters", "8 文字以上"),
-        ),
-        (
-            password.chars().any(char::is_uppercase),
-            lang.pick("An uppercase letter", "英大文字を含む"),
-        ),
-        (
-            password.chars().any(char::is_lowercase),
-            lang.pick("A lowercase letter", "英小文字を含む"),
-        ),
-        (
-            password.chars().any(|c| c.is_ascii_digit()),
-            lang.pick("A number", "数字を含む"),
-        ),
-        (
-            password.chars().any(|c| c.is_ascii_punctuation()),
-            lang.pick("A symbol (!, $, # …)", "記号を含む（!, $, # など）"),
-        ),
-    ]
 }
 
 /// A text field with a visible label that is also its accessible name.
@@ -233,7 +190,7 @@ impl App {
                     profile.username = Some(username.clone());
                     self.save_config();
                 }
-                // A note (never the token) that this sign-in is in the keyring.
+                // A note (never the token) that this sign-in is remembered.
                 if remembered
                     && self
                         .config
@@ -312,7 +269,7 @@ impl App {
         self.sign_in.abort = Some(abort);
     }
 
-    fn submit_answer(&mut self, answer: ChallengeAnswer) {
+    pub(super) fn submit_answer(&mut self, answer: ChallengeAnswer) {
         let (ConnSlot::Ready(conn), Some(challenge)) = (&self.conn, &self.sign_in.challenge) else {
             return;
         };
@@ -339,7 +296,7 @@ impl App {
         ui.vertical_centered(|ui| {
             ui.set_max_width(420.0);
             ui.add_space(12.0);
-            ui.heading(lang.pick("Sign in to your user pool", "ユーザープールにサインイン"));
+            ui.heading(lang.text(t::SIGN_IN_TO_YOUR_USER_POOL));
             ui.add_space(8.0);
             ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
                 self.profile_picker(ui);
@@ -354,15 +311,12 @@ impl App {
                     ui.horizontal(|ui| {
                         ui.spinner();
                         ui.label(if self.sign_in.restoring.is_some() {
-                            lang.pick(
-                                "Restoring your remembered sign-in…",
-                                "記憶されたサインインを復元しています…",
-                            )
+                            lang.text(t::RESTORING_YOUR_REMEMBERED_SIGN_IN)
                         } else {
-                            lang.pick("Waiting for Cognito…", "Cognito の応答を待っています…")
+                            lang.text(t::WAITING_FOR_COGNITO)
                         });
                         if self.sign_in.pending.is_some()
-                            && ui.button(lang.pick("Cancel", "キャンセル")).clicked()
+                            && ui.button(lang.text(t::CANCEL)).clicked()
                         {
                             self.sign_in.cancel();
                         }
@@ -380,7 +334,7 @@ impl App {
         let names: Vec<String> = self.config.profiles.keys().cloned().collect();
         let mut chosen = self.profile_name.clone();
         ui.horizontal(|ui| {
-            egui::ComboBox::from_label(lang.pick("Profile", "プロファイル"))
+            egui::ComboBox::from_label(lang.text(t::PROFILE))
                 .selected_text(chosen.clone())
                 .show_ui(ui, |ui| {
                     for name in &names {
@@ -401,43 +355,29 @@ impl App {
                 StackSlot::Starting(_) => {
                     ui.horizontal(|ui| {
                         ui.spinner();
-                        ui.label(lang.pick(
-                            "Starting the local demo server…",
-                            "ローカルのデモサーバーを起動しています…",
-                        ));
+                        ui.label(lang.text(t::STARTING_THE_LOCAL_DEMO_SERVER));
                     });
                 }
                 StackSlot::Failed(e) => {
                     ui.colored_label(
                         ui.visuals().error_fg_color,
-                        format!(
-                            "{} {e}",
-                            lang.pick(
-                                "The local demo server could not start:",
-                                "ローカルのデモサーバーを起動できませんでした:",
-                            )
-                        ),
+                        format!("{} {e}", lang.text(t::THE_LOCAL_DEMO_SERVER_COULD_NOT)),
                     );
                 }
                 StackSlot::Running(stack) => {
                     let url = stack.url.to_string();
                     egui::Frame::group(ui.style()).show(ui, |ui| {
-                        ui.label(lang.pick(
-                            "Local demo: a user pool and converter on this computer. No AWS account needed.",
-                            "ローカルデモ: このパソコン上のユーザープールと変換サーバーです。AWS アカウントは不要です。",
-                        ));
+                        ui.label(lang.text(t::LOCAL_DEMO_A_USER_POOL_AND));
                         ui.label(format!(
                             "{}: {}   {}: {}",
-                            lang.pick("Username", "ユーザー名"),
+                            lang.text(t::USERNAME),
                             local::idp::DEMO_USERNAME,
-                            lang.pick("Password", "パスワード"),
+                            lang.text(t::PASSWORD),
                             local::idp::DEMO_PASSWORD
                         ));
                         ui.small(url);
                         if self.sign_in.challenge.is_none()
-                            && ui
-                                .button(lang.pick("Fill in the demo account", "デモアカウントを入力"))
-                                .clicked()
+                            && ui.button(lang.text(t::FILL_IN_THE_DEMO_ACCOUNT)).clicked()
                         {
                             local::idp::DEMO_USERNAME.clone_into(&mut self.sign_in.username);
                             local::idp::DEMO_PASSWORD.clone_into(&mut self.sign_in.password);
@@ -450,10 +390,7 @@ impl App {
         if let ConnSlot::Failed(e) = &self.conn {
             let e = e.clone();
             ui.colored_label(ui.visuals().error_fg_color, e);
-            if ui
-                .button(lang.pick("Open settings", "設定を開く"))
-                .clicked()
-            {
+            if ui.button(lang.text(t::OPEN_SETTINGS)).clicked() {
                 self.screen = super::Screen::Settings;
             }
         }
@@ -469,7 +406,7 @@ impl App {
         }
         let user = field(
             ui,
-            lang.pick("Username", "ユーザー名"),
+            lang.text(t::USERNAME),
             &mut self.sign_in.username,
             false,
         );
@@ -478,7 +415,7 @@ impl App {
         }
         let password = field(
             ui,
-            lang.pick("Password", "パスワード"),
+            lang.text(t::PASSWORD),
             &mut self.sign_in.password,
             !self.sign_in.show_password,
         );
@@ -507,16 +444,10 @@ impl App {
         if entered && self.sign_in.password.is_empty() {
             password.request_focus();
         }
-        ui.checkbox(
-            &mut self.sign_in.show_password,
-            lang.pick("Show password", "パスワードを表示"),
-        );
+        ui.checkbox(&mut self.sign_in.show_password, lang.text(t::SHOW_PASSWORD));
         ui.checkbox(
             &mut self.sign_in.remember,
-            lang.pick(
-                "Remember me (kept in the system keyring)",
-                "サインインを記憶する（システムのキーリングに保存）",
-            ),
+            lang.text(t::REMEMBER_ME_KEPT_IN_THE_SYSTEM),
         );
         let ready = matches!(self.conn, ConnSlot::Ready(_))
             && !self.sign_in.busy()
@@ -526,208 +457,20 @@ impl App {
         let clicked = ui
             .add_enabled(
                 ready,
-                egui::Button::new(lang.pick("Sign in", "サインイン"))
-                    .min_size([120.0, 28.0].into()),
+                egui::Button::new(lang.text(t::SIGN_IN)).min_size([120.0, 28.0].into()),
             )
             .clicked();
         if let Some((reason, until)) = &self.sign_in.locked {
             let seconds = (until - now).max(0.0).ceil();
             ui.colored_label(
                 ui.visuals().warn_fg_color,
-                match lang {
-                    Lang::En => format!("{reason} Try again in {seconds} s."),
-                    Lang::Ja => format!("{reason} {seconds} 秒後にもう一度お試しください。"),
-                },
+                t::try_again_in(reason, seconds, lang),
             );
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs(1));
         }
         if clicked || (entered && ready) {
             self.submit_credentials();
-        }
-    }
-
-    fn challenge_step(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang;
-        let Some(challenge) = self.sign_in.challenge.clone() else {
-            return;
-        };
-        let busy = self.sign_in.busy();
-        match &challenge.kind {
-            ChallengeKind::NewPasswordRequired { .. } => {
-                ui.label(lang.pick(
-                    "This is your first sign-in: choose a new password.",
-                    "初回のサインインです。新しいパスワードを設定してください。",
-                ));
-                field(
-                    ui,
-                    lang.pick("New password", "新しいパスワード"),
-                    &mut self.sign_in.new_password,
-                    !self.sign_in.show_password,
-                );
-                let confirm = field(
-                    ui,
-                    lang.pick("Confirm new password", "新しいパスワード（確認）"),
-                    &mut self.sign_in.confirm,
-                    !self.sign_in.show_password,
-                );
-                ui.checkbox(
-                    &mut self.sign_in.show_password,
-                    lang.pick("Show password", "パスワードを表示"),
-                );
-                ui.small(lang.pick(
-                    "Cognito's default policy (your pool may differ):",
-                    "Cognito の既定のポリシー（プールによって異なる場合があります）:",
-                ));
-                for (met, rule) in policy_rules(&self.sign_in.new_password, lang) {
-                    let mark = if met { "●" } else { "○" };
-                    ui.label(format!("{mark} {rule}"));
-                }
-                let names: Vec<String> = self.sign_in.attributes.keys().cloned().collect();
-                for name in names {
-                    if let Some(value) = self.sign_in.attributes.get_mut(&name) {
-                        field(ui, &name, value, false);
-                    }
-                }
-                let matches = self.sign_in.new_password == self.sign_in.confirm;
-                if !self.sign_in.confirm.is_empty() && !matches {
-                    ui.colored_label(
-                        ui.visuals().warn_fg_color,
-                        lang.pick("The passwords do not match.", "パスワードが一致しません。"),
-                    );
-                }
-                let ready = !busy
-                    && matches
-                    && !self.sign_in.new_password.is_empty()
-                    && self
-                        .sign_in
-                        .attributes
-                        .values()
-                        .all(|v| !v.trim().is_empty());
-                let entered = confirm.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if ui
-                    .add_enabled(
-                        ready,
-                        egui::Button::new(lang.pick("Set new password", "パスワードを設定")),
-                    )
-                    .clicked()
-                    || (entered && ready)
-                {
-                    let answer = ChallengeAnswer::NewPassword {
-                        password: Password::new(self.sign_in.new_password.clone()),
-                        attributes: self
-                            .sign_in
-                            .attributes
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.trim().to_owned()))
-                            .collect(),
-                    };
-                    self.submit_answer(answer);
-                }
-            }
-            ChallengeKind::SoftwareTokenMfa { .. }
-            | ChallengeKind::SmsMfa { .. }
-            | ChallengeKind::EmailOtp { .. } => {
-                ui.label(match &challenge.kind {
-                    ChallengeKind::SoftwareTokenMfa { device_name } => match lang {
-                        Lang::En => format!(
-                            "Enter the 6-digit code from your authenticator app{}.",
-                            device_name
-                                .as_ref()
-                                .map(|d| format!(" ({d})"))
-                                .unwrap_or_default()
-                        ),
-                        Lang::Ja => {
-                            "認証アプリに表示されている 6 桁のコードを入力してください。".to_owned()
-                        }
-                    },
-                    ChallengeKind::SmsMfa { destination } => match lang {
-                        Lang::En => format!(
-                            "Enter the code sent by text message to {}.",
-                            destination.as_deref().unwrap_or("your phone")
-                        ),
-                        Lang::Ja => format!(
-                            "{} に SMS で送られたコードを入力してください。",
-                            destination.as_deref().unwrap_or("お使いの電話")
-                        ),
-                    },
-                    _ => {
-                        let destination = match &challenge.kind {
-                            ChallengeKind::EmailOtp { destination } => destination.clone(),
-                            _ => None,
-                        };
-                        match lang {
-                            Lang::En => format!(
-                                "Enter the code sent by e-mail to {}.",
-                                destination.as_deref().unwrap_or("your address")
-                            ),
-                            Lang::Ja => format!(
-                                "{} にメールで送られたコードを入力してください。",
-                                destination.as_deref().unwrap_or("お使いのアドレス")
-                            ),
-                        }
-                    }
-                });
-                let response = field(
-                    ui,
-                    lang.pick("Code", "コード"),
-                    &mut self.sign_in.code,
-                    false,
-                );
-                if response.changed() {
-                    // Pasted "123 456" or "123-456" becomes "123456".
-                    let digits: String = self
-                        .sign_in
-                        .code
-                        .chars()
-                        .filter(char::is_ascii_digit)
-                        .take(8)
-                        .collect();
-                    self.sign_in.code = digits;
-                }
-                let entered =
-                    response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                let ready = !busy && self.sign_in.code.len() >= 6;
-                if ui
-                    .add_enabled(ready, egui::Button::new(lang.pick("Verify", "確認")))
-                    .clicked()
-                    || (entered && ready)
-                {
-                    self.submit_answer(ChallengeAnswer::Code(self.sign_in.code.clone()));
-                }
-            }
-            ChallengeKind::SelectMfaType { options } => {
-                ui.label(lang.pick(
-                    "Choose how to confirm it is you:",
-                    "本人確認の方法を選んでください:",
-                ));
-                for option in options {
-                    ui.radio_value(
-                        &mut self.sign_in.mfa_choice,
-                        option.clone(),
-                        mfa_label(option, lang),
-                    );
-                }
-                if ui
-                    .add_enabled(
-                        !busy && !self.sign_in.mfa_choice.is_empty(),
-                        egui::Button::new(lang.pick("Continue", "続ける")),
-                    )
-                    .clicked()
-                {
-                    self.submit_answer(ChallengeAnswer::MfaType(self.sign_in.mfa_choice.clone()));
-                }
-            }
-        }
-        if ui
-            .add_enabled(
-                !busy,
-                egui::Button::new(lang.pick("Back to sign-in", "サインインに戻る")),
-            )
-            .clicked()
-        {
-            self.sign_in.challenge = None;
-            self.sign_in.clear_secrets();
         }
     }
 }

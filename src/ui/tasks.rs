@@ -148,9 +148,8 @@ impl<T: Clone + Send + Sync + 'static> Writer<T> {
                 };
                 taken.store(false, std::sync::atomic::Ordering::SeqCst);
                 let write = Arc::clone(&write);
-                let result = tokio::task::spawn_blocking(move || write(&value))
+                let result = crate::save::blocking(move || write(&value))
                     .await
-                    .map_err(|e| e.to_string())
                     .and_then(|r| r);
                 *report
                     .lock()

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use poll_promise::Promise;
 
 use super::App;
-use crate::i18n::Lang;
+use crate::i18n::ui::viewer as t;
 use crate::thumbs::{self, FetchError, Item, Pixels};
 
 /// Zoom limits, in screen pixels per scan pixel.
@@ -197,25 +197,18 @@ impl App {
             )
         });
         ui.horizontal_wrapped(|ui| {
-            if ui
-                .button(lang.pick("Back to the gallery", "ギャラリーに戻る"))
-                .clicked()
-                || escape
-            {
+            if ui.button(lang.text(t::BACK_TO_THE_GALLERY)).clicked() || escape {
                 close = true;
             }
             if ui
-                .add_enabled(index > 0, egui::Button::new(lang.pick("Previous", "前へ")))
+                .add_enabled(index > 0, egui::Button::new(lang.text(t::PREVIOUS)))
                 .clicked()
                 || (prev && index > 0)
             {
                 go = Some(index - 1);
             }
             if ui
-                .add_enabled(
-                    index + 1 < count,
-                    egui::Button::new(lang.pick("Next", "次へ")),
-                )
+                .add_enabled(index + 1 < count, egui::Button::new(lang.text(t::NEXT)))
                 .clicked()
                 || (next && index + 1 < count)
             {
@@ -224,37 +217,32 @@ impl App {
             ui.label(format!("{} / {count}", index + 1));
             let viewer = self.gallery.viewer.as_mut();
             if let Some(viewer) = viewer {
-                if ui.button(lang.pick("Fit", "全体表示")).clicked() || fit {
+                if ui.button(lang.text(t::FIT)).clicked() || fit {
                     viewer.zoom = None;
                     viewer.pan = egui::Vec2::ZERO;
                 }
                 if ui.button("1:1").clicked() || one {
                     viewer.zoom = Some(1.0);
                 }
-                if ui.button(lang.pick("Zoom out", "縮小")).clicked() || zoom_out {
+                if ui.button(lang.text(t::ZOOM_OUT)).clicked() || zoom_out {
                     viewer.step_zoom(1.0 / STEP);
                 }
                 if let Some(zoom) = viewer.shown_zoom() {
-                    ui.label(percent(zoom)).on_hover_text(lang.pick(
-                        "100 % is one scan pixel per screen pixel",
-                        "100 % はスキャンの 1 ピクセルが画面の 1 ピクセル",
-                    ));
+                    ui.label(percent(zoom))
+                        .on_hover_text(lang.text(t::N_100_IS_ONE_SCAN_PIXEL_PER));
                 }
-                if ui.button(lang.pick("Zoom in", "拡大")).clicked() || zoom_in {
+                if ui.button(lang.text(t::ZOOM_IN)).clicked() || zoom_in {
                     viewer.step_zoom(STEP);
                 }
-                if ui.button(lang.pick("Save…", "保存…")).clicked() {
+                if ui.button(lang.text(t::SAVE)).clicked() {
                     save = true;
                 }
                 if ui
                     .add_enabled(
                         viewer.opening.is_none(),
-                        egui::Button::new(lang.pick("Open", "開く")),
+                        egui::Button::new(lang.text(t::OPEN)),
                     )
-                    .on_hover_text(lang.pick(
-                        "Open the page in the system's image viewer",
-                        "システムの画像ビューアーで開く",
-                    ))
+                    .on_hover_text(lang.text(t::OPEN_THE_PAGE_IN_THE_SYSTEM))
                     .clicked()
                 {
                     open = true;
@@ -266,10 +254,7 @@ impl App {
             match &viewer.saved {
                 Some(Ok(path)) => {
                     let path = path.clone();
-                    ui.label(match lang {
-                        Lang::En => format!("Saved to {}", path.display()),
-                        Lang::Ja => format!("{} に保存しました", path.display()),
-                    });
+                    ui.label(t::saved_to(&path, lang));
                 }
                 Some(Err(e)) => {
                     ui.colored_label(ui.visuals().error_fg_color, e);
@@ -312,7 +297,7 @@ impl App {
             painter.text(
                 rect.center(),
                 egui::Align2::CENTER_CENTER,
-                lang.pick("Loading…", "読み込み中…"),
+                lang.text(t::LOADING),
                 egui::FontId::proportional(14.0),
                 ui.visuals().weak_text_color(),
             );
@@ -378,41 +363,15 @@ impl App {
         }
     }
 
-    /// Downloads the page to a private temporary folder and hands it to the system's
-    /// image viewer (the page itself, at full size).
+    /// Hands the page (at full size) to the system's image viewer.
     fn open_in_system_viewer(&mut self, item: &Item) {
-        let thumbnailer = Arc::clone(&self.thumbnailer);
-        let url = item.url.clone();
-        let name = thumbs::file_name(&item.key);
-        let folder = std::env::temp_dir().join(format!("receipt-desk-{}", whoami()));
+        let work = crate::save::page_for_viewer(
+            Arc::clone(&self.thumbnailer),
+            item.url.clone(),
+            thumbs::file_name(&item.key),
+        );
         if let Some(viewer) = self.gallery.viewer.as_mut() {
-            viewer.opening = Some(self.tasks.spawn(async move {
-                let path = folder.join(name);
-                let dir = folder.clone();
-                tokio::task::spawn_blocking(move || private_dir(&dir))
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .map_err(|e| format!("{}: {e}", folder.display()))?;
-                thumbnailer
-                    .save(&url, &path)
-                    .await
-                    .map(|()| path)
-                    .map_err(|e| e.to_string())
-            }));
+            viewer.opening = Some(self.tasks.spawn(work));
         }
     }
-}
-
-/// A name for the per-user temporary folder (the user id on Unix).
-fn whoami() -> String {
-    std::env::var("USER").unwrap_or_else(|_| "user".to_owned())
-}
-
-/// Creates `dir` readable by its owner only (pages opened in the system viewer).
-fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }

@@ -379,11 +379,18 @@ fn a_wrong_password_shows_the_sentence_and_keeps_the_form() {
         Some("demo")
     );
     assert!(button_enabled(&app, "Sign in"));
-    // The password is in no file the app wrote.
-    for path in [fixture.config_path(), JobFile::path(&fixture.data_dir())] {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(!text.contains("not-the-password"), "{}", path.display());
-    }
+    // The password is in no file the app wrote: config, jobs, cache, the stack's data.
+    let written = support::files::under(fixture.dir.path());
+    assert!(
+        written.has_file_under(&fixture.config_path()),
+        "the config is among the files searched: {:?}",
+        written.paths
+    );
+    assert!(
+        !written.contains("not-the-password"),
+        "{:?}",
+        written.paths
+    );
 }
 
 #[test]
@@ -661,7 +668,7 @@ fn settings_validate_as_typed_and_export_and_import_profiles() {
     type_letters(&mut app, "n");
     // A field being typed into is not told off; leaving it shows its problem.
     assert!(
-        app.query_by_label_contains("An app client id is letters and digits")
+        app.query_by_label_contains("is not an app client id")
             .is_none()
     );
     type_into(&mut app, "Profile name", "aws");
@@ -671,7 +678,7 @@ fn settings_validate_as_typed_and_export_and_import_profiles() {
     app.step();
     app.step();
     app.get_by_label_contains("must use https");
-    app.get_by_label_contains("An app client id is letters and digits");
+    app.get_by_label_contains("is not an app client id");
     // Save with problems saves nothing.
     click_button(&mut app, "Save profile");
     fixture.settle(&mut app);
@@ -713,6 +720,80 @@ fn settings_validate_as_typed_and_export_and_import_profiles() {
     fixture.settle(&mut app);
     app.get_by_role_and_label(Role::Button, "プロファイルを保存");
     assert_eq!(app.state().lang(), Lang::Ja);
+}
+
+/// The same bad values, typed into Settings and given to `profile set`: both refuse each
+/// one (one set of rules below both front ends).
+#[test]
+fn settings_and_profile_set_refuse_the_same_bad_values() {
+    let bad = [
+        ("App client id", "--client-id", "not a client id!"),
+        (
+            "API URL (with stage)",
+            "--api-url",
+            "http://example.com/Prod",
+        ),
+        ("Default bucket", "--bucket", "Bad_Bucket"),
+        ("Default PDF prefix", "--pdf-prefix", "/absolute/"),
+        ("Region", "--region", "tokyo"),
+    ];
+    let good_client = "1example23456789abcdefghij";
+    for (label, flag, value) in bad {
+        // The command line refuses it with a usage error and saves nothing.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config.toml");
+        let mut args = vec![
+            "--config".to_owned(),
+            config.display().to_string(),
+            "--lang".to_owned(),
+            "en".to_owned(),
+            "profile".to_owned(),
+            "set".to_owned(),
+            "aws".to_owned(),
+        ];
+        if flag != "--region" {
+            args.extend(["--region".to_owned(), "ap-northeast-1".to_owned()]);
+        }
+        if flag != "--client-id" {
+            args.extend(["--client-id".to_owned(), good_client.to_owned()]);
+        }
+        args.extend([flag.to_owned(), value.to_owned()]);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
+            .args(&args)
+            .env("HOME", dir.path())
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}: {output:?}");
+        assert!(!config.exists(), "{flag} {value}: nothing saved");
+
+        // Settings refuses it too, under the field, and saves nothing.
+        let fixture = Fixture::new();
+        let mut app = fixture.app(Lang::En);
+        click_button(&mut app, "Settings");
+        click_button(&mut app, "New profile");
+        type_into(&mut app, "Profile name", "aws");
+        if label != "App client id" {
+            type_into(&mut app, "App client id", good_client);
+        }
+        type_into(&mut app, label, value);
+        click_button(&mut app, "Save profile");
+        fixture.settle(&mut app);
+        let saved = Config::load(&fixture.config_path()).expect("config");
+        assert!(
+            !saved.profiles.contains_key("aws"),
+            "{label} {value} was saved"
+        );
+        // Both say the same sentence.
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let sentence = stderr
+            .rsplit(": ")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        assert!(!sentence.is_empty(), "{stderr}");
+        app.get_by_label_contains(&sentence);
+    }
 }
 
 /// The screens fit the minimum window size (nothing is cut off) in both languages.

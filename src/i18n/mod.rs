@@ -3,7 +3,18 @@
 //! Each sentence says what happened and what to do next; technical details (the
 //! `__type`, the request id) come last, so a person can quote them to an administrator.
 
+pub mod form;
+pub mod ui;
+
 use crate::cognito::{CognitoError, ErrorKind};
+
+/// A fixed sentence or label in both languages; the screens name these (from
+/// [`ui`]) and [`Lang::text`] picks one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub en: &'static str,
+    pub ja: &'static str,
+}
 
 /// The language the person reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,6 +45,11 @@ impl Lang {
         } else {
             Self::En
         }
+    }
+
+    /// The sentence in this language.
+    pub fn text(self, text: Text) -> &'static str {
+        self.pick(text.en, text.ja)
     }
 
     /// Picks the text for this language.
@@ -264,12 +280,31 @@ pub fn invalid_reason(reason: &crate::config::InvalidReason, lang: Lang) -> Stri
             )
             .to_owned(),
         (R::Url(problem), _) => url_problem(problem, lang),
+        (R::Field(problem), _) => form::problem(problem, lang),
     }
 }
 
 /// A config problem as a sentence with the next step.
 pub fn config_error(error: &crate::config::ConfigError, lang: Lang) -> String {
     use crate::config::{CONFIG_ENV, ConfigError as E};
+    if let E::Invalid {
+        profile,
+        field,
+        reason,
+    } = error
+    {
+        // The same sentence the settings screen shows under the field.
+        return match lang {
+            Lang::En => format!(
+                "profile \"{profile}\", {field}: {}",
+                invalid_reason(reason, lang)
+            ),
+            Lang::Ja => format!(
+                "プロファイル「{profile}」の {field}: {}",
+                invalid_reason(reason, lang)
+            ),
+        };
+    }
     if lang == Lang::En {
         // The error's own text is the English sentence.
         return error.to_string();
@@ -286,14 +321,7 @@ pub fn config_error(error: &crate::config::ConfigError, lang: Lang) -> String {
             format!("「{name}」という名前のプロファイルはありません（あるもの: {known}）")
         }
         E::NoProfile => "プロファイルがまだありません。`receipt-desk profile set 名前 --region … --client-id …` で作成してください".to_owned(),
-        E::Invalid {
-            profile,
-            field,
-            reason,
-        } => format!(
-            "プロファイル「{profile}」の {field}: {}",
-            invalid_reason(reason, lang)
-        ),
+        E::Invalid { .. } => String::new(),
         E::NoConfigDir => format!(
             "このユーザーの設定フォルダーが見つかりません。{CONFIG_ENV} に設定ファイルのパスを指定してください"
         ),

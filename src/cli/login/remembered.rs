@@ -1,0 +1,124 @@
+//! Remember me: a sign-in kept in the keyring (refresh token and internal username),
+//! restored with a refresh, deleted when the server refuses it; and the config's note of
+//! which sign-ins are remembered (names only).
+
+use super::keyring::{keyring_delete, keyring_get, keyring_set};
+use super::open_profile::OpenedProfile;
+use super::prompt_say;
+use super::sign_in::SignedIn;
+use crate::cli::Context;
+use crate::cli::prompt::Spinner;
+use crate::cognito::{ErrorKind, Tokens};
+use crate::config::Config;
+use crate::i18n::{self, Lang};
+use crate::secrets::{self, RememberedSignIn, SecretError};
+
+/// Keeps the config's note of which sign-ins are in the keyring (names only) in step.
+pub(super) fn mark_remembered(context: &Context, profile: &str, username: &str, remembered: bool) {
+    if let Err(e) = Config::mark_remembered(&context.config_path, profile, username, remembered) {
+        tracing::warn!(error = %e, "could not note the remembered sign-in in the config");
+    }
+}
+
+/// The sentence for a remembered sign-in the keyring would not give back.
+pub(super) fn keyring_problem(error: &SecretError, lang: Lang) -> String {
+    match error {
+        SecretError::Unavailable(detail) => {
+            format!("{} ({detail})", i18n::keyring_unreachable(lang))
+        }
+        other => format!(
+            "{} ({other})",
+            lang.pick(
+                "The remembered sign-in is in the system keyring, which did not give it back (locked, or access denied). Unlock the keyring, or pass --password-stdin with the password from a file only you can read (chmod 600).",
+                "記憶されたサインインはシステムのキーリングにありますが、取り出せませんでした（ロック中、またはアクセス拒否）。キーリングのロックを解除するか、自分だけが読めるファイル（chmod 600）のパスワードを --password-stdin で渡してください。",
+            )
+        ),
+    }
+}
+
+pub(super) async fn remember(signed_in: &SignedIn) -> Result<(), SecretError> {
+    let refresh = signed_in
+        .tokens
+        .refresh
+        .clone()
+        .ok_or_else(|| SecretError::Failed("Cognito returned no refresh token".to_owned()))?;
+    let remembered = RememberedSignIn {
+        refresh,
+        username: signed_in.tokens.username.clone(),
+    };
+    let account = secrets::session_account(&signed_in.profile, &signed_in.username);
+    keyring_set(account, remembered.to_bytes()).await
+}
+
+/// What a remembered sign-in gave.
+pub(super) enum Restored {
+    Tokens(Tokens),
+    /// Nothing remembered (or no keyring, or a password was given).
+    Nothing,
+    /// One was remembered and the server refused it (a refused one is deleted).
+    Refused,
+    /// The config notes one in the keyring, and the keyring cannot be reached.
+    Unreachable(SecretError),
+}
+
+/// Fresh tokens from a remembered sign-in.
+pub(super) async fn restore(
+    context: &Context,
+    opened: &OpenedProfile,
+    username: Option<&str>,
+    password_given: bool,
+) -> Restored {
+    if password_given {
+        return Restored::Nothing;
+    }
+    let Some(username) = username
+        .map(str::to_owned)
+        .or_else(|| opened.profile.username.clone())
+    else {
+        return Restored::Nothing;
+    };
+    let account = secrets::session_account(&opened.name, &username);
+    let noted = opened.config.is_remembered(&opened.name, &username);
+    let remembered = match keyring_get(account.clone()).await {
+        Ok(Some(remembered)) => remembered,
+        Ok(None) => {
+            if noted {
+                mark_remembered(context, &opened.name, &username, false);
+            }
+            return Restored::Nothing;
+        }
+        Err(e) if noted => return Restored::Unreachable(e),
+        Err(e) => {
+            tracing::info!(error = %e, "no keyring, so no remembered sign-in");
+            return Restored::Nothing;
+        }
+    };
+    let spinner = Spinner::start(context.lang.pick(
+        "Restoring the remembered sign-in…",
+        "記憶されたサインインを復元しています…",
+    ));
+    let refreshed = opened
+        .client
+        .refresh(&remembered.refresh, &remembered.username)
+        .await;
+    drop(spinner);
+    match refreshed {
+        Ok(tokens) => Restored::Tokens(tokens),
+        Err(e) => {
+            prompt_say(&format!(
+                "{} {}",
+                context.lang.pick(
+                    "The remembered sign-in could not be used; sign in again.",
+                    "記憶されたサインインは使えませんでした。もう一度サインインしてください。",
+                ),
+                i18n::cognito_error(&e, context.lang)
+            ));
+            if e.kind() == Some(ErrorKind::InvalidRefreshToken)
+                && keyring_delete(account).await.is_ok()
+            {
+                mark_remembered(context, &opened.name, &username, false);
+            }
+            Restored::Refused
+        }
+    }
+}

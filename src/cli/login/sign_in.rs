@@ -1,0 +1,79 @@
+//! A fresh sign-in at the terminal (or from `--password-stdin`): username and password,
+//! then every challenge until there are tokens; the username is kept in the profile.
+
+use super::challenge::answer_challenge;
+use super::open_profile::OpenedProfile;
+use crate::cli::prompt::{self, Spinner};
+use crate::cli::{CliError, Context, SignInArgs};
+use crate::cognito::{AuthStep, Tokens};
+use crate::i18n::Lang;
+
+/// Who signed in with which profile, and their tokens.
+pub(super) struct SignedIn {
+    pub(super) profile: String,
+    pub(super) username: String,
+    pub(super) tokens: Tokens,
+}
+
+pub(super) async fn sign_in(
+    context: &Context,
+    opened: OpenedProfile,
+    args: &SignInArgs,
+) -> Result<SignedIn, CliError> {
+    let lang = context.lang;
+    let OpenedProfile {
+        mut config,
+        name,
+        profile,
+        client,
+    } = opened;
+    let mut prompter = prompt::for_stdin(args.password_stdin, lang);
+    let io_error = |e: std::io::Error| CliError::usage(e.to_string());
+    let username = match args.username.clone().or_else(|| profile.username.clone()) {
+        Some(u) if !u.trim().is_empty() => u.trim().to_owned(),
+        _ => prompter
+            .line(lang.pick("Username", "ユーザー名"))
+            .map_err(io_error)?
+            .trim()
+            .to_owned(),
+    };
+    let password = prompter
+        .secret(&match lang {
+            Lang::En => format!("Password for {username}"),
+            Lang::Ja => format!("{username} のパスワード"),
+        })
+        .map_err(io_error)?;
+
+    tracing::info!(profile = %name, endpoint = %client.endpoint(), "signing in");
+    let spinner = Spinner::start(lang.pick("Signing in…", "サインインしています…"));
+    let mut step = client
+        .sign_in(&username, &password)
+        .await
+        .map_err(|e| CliError::from_cognito(&e, lang))?;
+    drop(spinner);
+    drop(password);
+    let tokens = loop {
+        match step {
+            AuthStep::SignedIn(tokens) => break tokens,
+            AuthStep::Challenge(challenge) => {
+                step = answer_challenge(&client, &challenge, prompter.as_mut(), lang).await?;
+            }
+        }
+    };
+
+    tracing::info!(profile = %name, user = %tokens.username, expires_at = %tokens.expires_at, "signed in");
+    // Remember who signed in last (a convenience; not a secret).
+    if profile.username.as_deref() != Some(username.as_str())
+        && let Some(p) = config.profiles.get_mut(&name)
+    {
+        p.username = Some(username.clone());
+        if let Err(e) = config.save(&context.config_path) {
+            tracing::warn!(error = %e, "could not remember the username");
+        }
+    }
+    Ok(SignedIn {
+        profile: name,
+        username,
+        tokens,
+    })
+}

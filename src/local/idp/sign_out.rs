@@ -1,0 +1,86 @@
+//! Signing out: `GlobalSignOut` (every token of a user up to now), `RevokeToken` (one
+//! refresh token and what was made from it), and the revocations kept in the data folder.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::{IdpError, not_authorized, refuse, text};
+use super::refresh::RefreshClaims;
+use super::{Idp, State};
+use crate::local::tokens::write_private;
+
+#[derive(Default, serde::Serialize, Deserialize)]
+pub(super) struct Revocations {
+    /// `origin_jti`s of revoked refresh tokens (and the tokens made from them).
+    origins: HashSet<String>,
+    /// Per user: tokens with `auth_time` up to this moment were signed out.
+    signed_out: HashMap<String, i64>,
+}
+
+pub(super) fn is_revoked(
+    revocations: &Revocations,
+    username: &str,
+    origin: &str,
+    auth_time: i64,
+) -> bool {
+    revocations.origins.contains(origin)
+        || revocations
+            .signed_out
+            .get(username)
+            .is_some_and(|at| auth_time <= *at)
+}
+
+impl Idp {
+    pub(super) fn global_sign_out(&self, body: &Value) -> Result<Value, IdpError> {
+        let mut state = self.lock();
+        let username = self.access_user(&state, body)?;
+        state
+            .revocations
+            .signed_out
+            .insert(username, self.clock.now());
+        self.save_revocations(&state);
+        Ok(json!({}))
+    }
+
+    pub(super) fn revoke_token(&self, body: &Value) -> Result<Value, IdpError> {
+        let client = self.client(body)?;
+        if let Some(secret) = &client.secret
+            && body["ClientSecret"].as_str() != Some(secret.as_str())
+        {
+            return Err(not_authorized(format!(
+                "Client secret is invalid for client {}",
+                client.id
+            )));
+        }
+        let token = text(body, "Token")?;
+        let Some(RefreshClaims {
+            client_id, origin, ..
+        }) = self.open_refresh_token(token)
+        else {
+            return Err(refuse(
+                "UnsupportedTokenTypeException",
+                "The token is not a refresh token.",
+            ));
+        };
+        if client_id != client.id {
+            return Err(not_authorized("Invalid Refresh Token."));
+        }
+        let mut state = self.lock();
+        state.revocations.origins.insert(origin);
+        self.save_revocations(&state);
+        Ok(json!({}))
+    }
+
+    fn save_revocations(&self, state: &State) {
+        match serde_json::to_vec(&state.revocations) {
+            Ok(bytes) => {
+                if let Err(e) = write_private(&self.revocations_path, &bytes) {
+                    tracing::warn!(error = %e, "could not keep the revocations");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not encode the revocations"),
+        }
+    }
+}
