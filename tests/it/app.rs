@@ -386,11 +386,7 @@ fn a_wrong_password_shows_the_sentence_and_keeps_the_form() {
         "the config is among the files searched: {:?}",
         written.paths
     );
-    assert!(
-        !written.contains("not-the-password"),
-        "{:?}",
-        written.paths
-    );
+    assert!(!written.contains("not-the-password"), "{:?}", written.paths);
 }
 
 #[test]

@@ -3,11 +3,11 @@
 
 use crate::support;
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Output};
 
 use serde_json::json;
+use support::cli::assert_success;
 use support::{PASSWORD, Pool, TEMPORARY_PASSWORD, moto};
 
 /// A temporary home and config file, so the tests never touch a real one.
@@ -27,35 +27,15 @@ impl Sandbox {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_receipt-desk"));
-        command
-            .args(args)
-            .env_clear()
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
-            .env("RECEIPT_DESK_CONFIG", self.config())
-            .env("LANG", "C.UTF-8");
-        command
+        support::cli::command(self.dir.path(), &self.config(), args)
     }
 
     fn run(&self, args: &[&str], stdin: &str) -> Output {
         Self::run_with(self.command(args), stdin)
     }
 
-    fn run_with(mut command: Command, stdin: &str) -> Output {
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run receipt-desk");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("write stdin");
-        child.wait_with_output().expect("wait")
+    fn run_with(command: Command, stdin: &str) -> Output {
+        support::cli::run(command, stdin)
     }
 
     /// A profile named `moto` for the pool's public app client.
@@ -76,44 +56,14 @@ impl Sandbox {
         );
         assert_success(&out);
     }
-
-    /// Every file the commands left in the sandbox, as text.
-    fn written_files(&self) -> String {
-        let mut text = String::new();
-        collect(self.dir.path(), &mut text);
-        text
-    }
-}
-
-fn collect(dir: &Path, text: &mut String) {
-    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, text);
-        } else {
-            text.push_str(&String::from_utf8_lossy(
-                &std::fs::read(&path).expect("read"),
-            ));
-        }
-    }
 }
 
 fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    support::cli::text(&out.stdout)
 }
 
 fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn assert_success(out: &Output) {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        stdout(out),
-        stderr(out)
-    );
+    support::cli::text(&out.stderr)
 }
 
 async fn pool_with_users() -> Pool {
@@ -414,7 +364,12 @@ async fn no_password_or_token_reaches_output_logs_or_config() {
         seen.contains("Signed in as alice"),
         "the commands ran: {seen}"
     );
-    seen.push_str(&sandbox.written_files());
+    let written = support::files::under(sandbox.dir.path());
+    assert!(
+        written.has_file_under(&sandbox.config()),
+        "the config is among the files searched: {:?}",
+        written.paths
+    );
     for secret in [
         PASSWORD,
         TEMPORARY_PASSWORD,
@@ -423,6 +378,11 @@ async fn no_password_or_token_reaches_output_logs_or_config() {
         "eyJ",
     ] {
         assert!(!seen.contains(secret), "{secret} leaked into:\n{seen}");
+        assert!(
+            !written.contains(secret),
+            "{secret} leaked into a file: {:?}",
+            written.paths
+        );
     }
 }
 

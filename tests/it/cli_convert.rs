@@ -4,11 +4,11 @@
 
 use crate::support;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use receipt_desk::local::{RunningStack, demo};
+use support::cli::text;
 
 const DEMO_PASSWORD: &str = "Receipts-r6!";
 const EXIT_USAGE: i32 = 2;
@@ -58,33 +58,15 @@ upload_prefix = "api/receipts/r6/jpeg/"
     }
 
     fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
-            .args(args)
-            .env_clear()
-            .env("HOME", self.dir.path())
-            .env("RECEIPT_DESK_CONFIG", self.config())
-            .env("LANG", "C.UTF-8")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run receipt-desk");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("stdin");
-        child.wait_with_output().expect("wait")
+        support::cli::run(
+            support::cli::command(self.dir.path(), &self.config(), args),
+            stdin,
+        )
     }
 
     fn bucket_file(&self, key: &str) -> PathBuf {
         self.dir.path().join("stack/buckets/demo").join(key)
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
@@ -248,23 +230,10 @@ fn no_wait_prints_the_job_of_a_long_conversion() {
             "api/receipts/r6/jpeg/",
         ];
         args.extend_from_slice(extra);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
-            .args(&args)
-            .env_clear()
-            .env("HOME", dir.path())
-            .env("RECEIPT_DESK_CONFIG", &config)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(format!("{DEMO_PASSWORD}\n").as_bytes())
-            .expect("stdin");
-        child.wait_with_output().expect("wait")
+        support::cli::run(
+            support::cli::command(dir.path(), &config, &args),
+            &format!("{DEMO_PASSWORD}\n"),
+        )
     };
     let out = run(&["--no-wait"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

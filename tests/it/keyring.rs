@@ -7,6 +7,8 @@ use crate::support;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use support::cli::text;
+
 use receipt_desk::credentials::AccessToken;
 use receipt_desk::local::idp::{DEMO_CLIENT_ID, DEMO_PASSWORD};
 
@@ -46,15 +48,11 @@ fn in_keyring_session(home: &Path, config: &Path, script: &str) -> Output {
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_RUNTIME_DIR", home)
         .env("RECEIPT_DESK_CONFIG", config)
-        .env("RD", env!("CARGO_BIN_EXE_receipt-desk"))
+        .env("RD", support::cli::BINARY)
         .env("LANG", "C.UTF-8")
         .stdin(Stdio::null())
         .output()
         .expect("dbus-run-session")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[tokio::test]
@@ -111,27 +109,21 @@ echo '{DEMO_PASSWORD}' | "$RD" login -u demo --remember --password-stdin; echo "
     // Nothing in the output, the config, the home (keyring files included) or the stack's
     // data folder holds the secrets in clear.
     std::fs::remove_file(&token_file).expect("remove the token we asked for");
-    let mut everything = out.stdout.clone();
-    everything.extend_from_slice(&out.stderr);
-    collect(home.path(), &mut everything);
-    collect(data.path(), &mut everything);
-    let haystack = String::from_utf8_lossy(&everything);
+    let output = format!("{stdout}{stderr}");
+    let home_files = support::files::under(home.path());
+    let stack_files = support::files::under(data.path());
+    // The search covers the keyring itself (gnome-keyring keeps it under XDG_DATA_HOME).
+    assert!(
+        home_files.has_file_under(&home.path().join("data/keyrings")),
+        "{:?}",
+        home_files.paths
+    );
     for secret in [DEMO_PASSWORD, token.trim(), "eyJ"] {
-        assert!(!haystack.contains(secret), "a secret is on disk in clear");
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<u8>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            collect(&path, out);
-        } else if kind.is_file() {
-            out.extend(std::fs::read(&path).unwrap_or_default());
-        }
+        assert!(!output.contains(secret), "a secret is in the output");
+        assert!(
+            !home_files.contains(secret) && !stack_files.contains(secret),
+            "a secret is on disk in clear"
+        );
     }
 }
 
@@ -143,26 +135,14 @@ async fn without_a_keyring_remember_me_is_refused_and_sign_in_still_works() {
     let config = write_profile(home.path(), stack.cognito_endpoint().as_str());
     let (home_path, config_path) = (home.path().to_owned(), config.clone());
     let out = tokio::task::spawn_blocking(move || {
-        use std::io::Write as _;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
-            .args(["login", "-u", "demo", "--remember", "--password-stdin"])
-            .env_clear()
-            .env("HOME", &home_path)
-            .env("XDG_RUNTIME_DIR", &home_path)
-            .env("RECEIPT_DESK_CONFIG", &config_path)
-            .env("LANG", "C.UTF-8")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(format!("{DEMO_PASSWORD}\n").as_bytes())
-            .expect("write");
-        child.wait_with_output().expect("wait")
+        support::cli::run(
+            support::cli::command(
+                &home_path,
+                &config_path,
+                &["login", "-u", "demo", "--remember", "--password-stdin"],
+            ),
+            &format!("{DEMO_PASSWORD}\n"),
+        )
     })
     .await
     .expect("join");
@@ -173,12 +153,13 @@ async fn without_a_keyring_remember_me_is_refused_and_sign_in_still_works() {
         "{}",
         text(&out.stderr)
     );
-    let mut everything = Vec::new();
-    collect(home.path(), &mut everything);
+    let written = support::files::under(home.path());
     assert!(
-        !String::from_utf8_lossy(&everything).contains("eyJ"),
-        "no token fell back to a file"
+        written.has_file_under(&config),
+        "the config is among the files searched: {:?}",
+        written.paths
     );
+    assert!(!written.contains("eyJ"), "no token fell back to a file");
 }
 
 #[tokio::test]
@@ -227,10 +208,14 @@ echo 'Corr3ct-Horse!' | "$RD" login -u alice --password-stdin; echo "WITH=$?"
         stderr.contains("has a client secret, and none is set"),
         "{stderr}"
     );
-    let mut everything = Vec::new();
-    collect(home.path(), &mut everything);
+    let written = support::files::under(home.path());
     assert!(
-        !String::from_utf8_lossy(&everything).contains("keyring-held-client-secret-42"),
+        written.has_file_under(&home.path().join("data/keyrings")),
+        "the keyring is among the files searched: {:?}",
+        written.paths
+    );
+    assert!(
+        !written.contains("keyring-held-client-secret-42"),
         "the client secret is not on disk in clear"
     );
 }
@@ -324,16 +309,9 @@ cp '{elsewhere}' "$RECEIPT_DESK_CONFIG"
 /// Runs the binary as cron does: no session bus, stdin closed, nothing else in the
 /// environment but the config and the language.
 fn as_cron(home: &Path, config: &Path, lang: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_RUNTIME_DIR", home)
-        .env("RECEIPT_DESK_CONFIG", config)
-        .env("LANG", lang)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run receipt-desk")
+    let mut command = support::cli::command(home, config, args);
+    command.env("LANG", lang);
+    support::cli::run_without_input(command)
 }
 
 #[tokio::test]

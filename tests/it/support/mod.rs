@@ -1,7 +1,11 @@
 //! Test fixtures: moto (an independent Cognito implementation) on a free loopback port,
-//! seeded through its unsigned admin calls in Cognito's own JSON protocol.
-// Each test binary uses a different part of the fixtures.
-#![allow(dead_code)]
+//! seeded through its unsigned admin calls in Cognito's own JSON protocol; the local
+//! stack; the sandboxed command line (`cli`); files left behind (`files`); a clock the
+//! test moves (`clock`).
+
+pub mod cli;
+
+pub mod files;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -24,7 +28,7 @@ pub struct Moto {
 
 static SHARED: OnceLock<Moto> = OnceLock::new();
 
-/// One moto per test binary; each test seeds a pool of its own in it.
+/// One moto for the whole test binary; each test seeds a pool of its own in it.
 pub fn moto() -> &'static Moto {
     SHARED.get_or_init(Moto::start)
 }
@@ -59,7 +63,8 @@ fn moto_python() -> PathBuf {
 impl Moto {
     pub fn start() -> Self {
         let python = moto_python();
-        let launcher = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/moto_launcher.py");
+        let launcher =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/moto_launcher.py");
         let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "moto-{}-{}.log",
             std::process::id(),
@@ -99,14 +104,14 @@ impl Moto {
         }
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// An unsigned call in Cognito's JSON protocol; panics with the body on failure.
     pub async fn call(&self, operation: &str, body: Value) -> Value {
         let (status, value) = self.try_call(operation, body).await;
-        assert!(status < 300, "{operation} failed: {status} {value}");
+        assert!(
+            status < 300,
+            "{operation} failed: {status} {value} (moto's log: {})",
+            self.log.display()
+        );
         value
     }
 
@@ -300,7 +305,11 @@ pub mod cast {
 /// Which implementation of Cognito a scenario runs against.
 pub enum PeerKind {
     Moto,
-    Local(Box<receipt_desk::local::RunningStack>, tempfile::TempDir),
+    Local {
+        stack: Box<receipt_desk::local::RunningStack>,
+        /// The stack's data folder, removed when the peer goes.
+        _data: tempfile::TempDir,
+    },
 }
 
 /// A seeded pool in one peer: a public and a confidential app client, and the cast.
@@ -313,7 +322,7 @@ impl Peer {
     pub fn name(&self) -> &'static str {
         match self.kind {
             PeerKind::Moto => "moto",
-            PeerKind::Local(..) => "local stack",
+            PeerKind::Local { .. } => "local stack",
         }
     }
 
@@ -324,7 +333,7 @@ impl Peer {
     /// The local stack, when that is the peer.
     pub fn stack(&self) -> Option<&receipt_desk::local::RunningStack> {
         match &self.kind {
-            PeerKind::Local(stack, _) => Some(stack),
+            PeerKind::Local { stack, .. } => Some(stack),
             PeerKind::Moto => None,
         }
     }
@@ -409,7 +418,10 @@ totp_secret = "{}"
             client_secret: "local-client-secret-value-0001".to_owned(),
         };
         Self {
-            kind: PeerKind::Local(Box::new(stack), data),
+            kind: PeerKind::Local {
+                stack: Box::new(stack),
+                _data: data,
+            },
             pool,
         }
     }
