@@ -1,6 +1,7 @@
 //! The session against the local stack: one refresh however many callers, refreshes on
 //! schedule in the background, and a revoked refresh token ends the session with the
-//! reason. Waits are on the session's state, never on sleeps.
+//! reason. Waits are on the session's state, never on sleeps; schedules run on a clock
+//! the test moves (`support::clock`), never on real seconds.
 
 use crate::support;
 
@@ -11,6 +12,7 @@ use std::time::Duration;
 use receipt_desk::cognito::{AuthStep, CognitoClient, Timeouts, Tokens};
 use receipt_desk::credentials::Password;
 use receipt_desk::session::{Session, SessionError, SessionState};
+use support::clock::TestClock;
 use support::{PASSWORD, Peer, cast};
 
 async fn peer_with_lifetime(seconds: u32) -> Peer {
@@ -90,10 +92,16 @@ async fn a_refusal_refreshes_once_even_when_reported_twice() {
     assert_ne!(first, refused);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// One-hour tokens are refreshed at 80 % of their life: every 48 minutes.
+const HOUR_TOKENS_DUE: Duration = Duration::from_mins(48);
+const A_SECOND: Duration = Duration::from_secs(1);
+
+#[tokio::test]
 async fn the_background_refresher_follows_the_schedule() {
-    // Two-second tokens: refreshed at 80 %, so every 1.6 s.
-    let peer = peer_with_lifetime(2).await;
+    let peer = peer_with_lifetime(3600).await;
+    let stack = peer.stack().expect("local");
+    // Time moves only when the test moves it, the stack's in step with the session's.
+    let mut clock = TestClock::hold(Some(&stack.clock));
     let session = Session::new(client(&peer));
     let changes = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&changes);
@@ -101,26 +109,39 @@ async fn the_background_refresher_follows_the_schedule() {
         counted.fetch_add(1, Ordering::Relaxed);
     });
     let mut state = session.watch();
-    session.begin(sign_in(&client(&peer)).await).await;
+    let tokens = sign_in(&client(&peer)).await;
+    let mut handed_out = tokens.access.clone();
+    session.begin(tokens).await;
+    state.borrow_and_update();
     let refresher = tokio::spawn(Arc::clone(&session).keep_fresh());
-    // Wait on the state: three refreshes, each seen as a new SignedIn state.
-    let mut refreshes_seen = 0;
-    while refreshes_seen < 3 {
-        tokio::time::timeout(Duration::from_secs(30), state.changed())
+    for round in 1..=3 {
+        // A second before it is due, the session still hands out the same token...
+        clock
+            .advance(HOUR_TOKENS_DUE.saturating_sub(A_SECOND))
+            .await;
+        let (access, _) = session.tokens().await.expect("tokens");
+        assert_eq!(access, handed_out, "round {round}: refreshed early");
+        assert_eq!(session.refresh_count(), round - 1, "round {round}");
+        // ...and when it is due, the refresher renews it unasked: a new SignedIn state.
+        clock.advance(A_SECOND).await;
+        clock
+            .within_limit(state.changed())
             .await
-            .expect("a refresh within 30 s")
             .expect("session alive");
-        if let SessionState::SignedIn { refreshes, .. } = &*state.borrow() {
-            refreshes_seen = *refreshes;
+        match &*state.borrow_and_update() {
+            SessionState::SignedIn { refreshes, .. } => assert_eq!(*refreshes, round),
+            other @ SessionState::SignedOut { .. } => panic!("round {round}: {other:?}"),
         }
+        let (access, _) = session.tokens().await.expect("tokens");
+        assert_ne!(access, handed_out, "round {round}: a new token");
+        // The token the session hands out is valid at the server, whose clock moved too.
+        client(&peer)
+            .get_user(&access)
+            .await
+            .expect("a fresh token is accepted");
+        handed_out = access;
     }
     assert_eq!(session.refresh_count(), 3);
-    // Each token the session hands out is still valid at the server.
-    let (access, _) = session.tokens().await.expect("tokens");
-    client(&peer)
-        .get_user(&access)
-        .await
-        .expect("a fresh token is accepted");
     assert!(
         changes.load(Ordering::Relaxed) >= 4,
         "the wake-up callback ran on every change"
@@ -178,17 +199,17 @@ async fn sign_out_ends_the_session_here_and_on_the_server() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_stream_of_api_calls_over_several_lifetimes_never_sees_a_401() {
     use receipt_desk::api::{ApiClient, ConvertOutcome, ConvertRequest};
     use receipt_desk::config::{HeaderStyle, TokenKind};
-    // Three-second tokens and an authorizer with no leeway: a stale token would fail.
+    // One-hour tokens and an authorizer with no leeway: a stale token would fail.
     let data = tempfile::tempdir().expect("tempdir");
     let pool_file = data.path().join("pool.toml");
     std::fs::write(
         &pool_file,
         format!(
-            "[[clients]]\nid = \"shortlivedclient0000000001\"\naccess_token_seconds = 3\nid_token_seconds = 3\n\
+            "[[clients]]\nid = \"shortlivedclient0000000001\"\naccess_token_seconds = 3600\nid_token_seconds = 3600\n\
              [[users]]\nusername = \"alice\"\npassword = \"{PASSWORD}\"\n"
         ),
     )
@@ -198,6 +219,7 @@ async fn a_stream_of_api_calls_over_several_lifetimes_never_sees_a_401() {
     options.leeway_seconds = 0;
     let stack = receipt_desk::local::start(options).await.expect("stack");
     std::fs::create_dir_all(data.path().join("stack/buckets/empty")).expect("bucket");
+    let mut clock = TestClock::hold(Some(&stack.clock));
     let cognito = CognitoClient::new(
         stack.cognito_endpoint(),
         "shortlivedclient0000000001",
@@ -220,18 +242,23 @@ async fn a_stream_of_api_calls_over_several_lifetimes_never_sees_a_401() {
         pdf_prefix: "pdf/".to_owned(),
         upload_prefix: "jpeg/".to_owned(),
     };
-    // A steady stream, as a person working would make: a call every 50 ms through
-    // three refreshes. The loop ends on the session's state, not on time.
-    let mut pace = tokio::time::interval(Duration::from_millis(50));
+    // A steady stream, as a person working would make: a call every 30 s (of the test's
+    // clock, the stack's moving with it) through three refreshes. The loop ends on the
+    // session's state, not on time.
     let mut calls = 0;
     while session.refresh_count() < 3 {
-        pace.tick().await;
-        let (outcome, diagnostics) = api.convert(&request).await.expect("every call succeeds");
+        clock.advance(Duration::from_secs(30)).await;
+        let (outcome, diagnostics) = clock
+            .within_limit(api.convert(&request))
+            .await
+            .expect("every call succeeds");
         assert!(matches!(outcome, ConvertOutcome::Done(_)));
         assert_eq!(diagnostics.status, 200);
         calls += 1;
-        assert!(calls < 2_000, "three refreshes never came");
+        assert!(calls < 500, "three refreshes never came");
     }
+    // Three lifetimes' worth of calls: the schedule, not the 401 recovery, kept them valid.
+    assert_eq!(calls, 3 * 96, "a refresh every 48 minutes of calls");
     assert_eq!(
         api.unauthorized_count(),
         0,
@@ -240,7 +267,7 @@ async fn a_stream_of_api_calls_over_several_lifetimes_never_sees_a_401() {
     refresher.abort();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn moto_tokens_of_the_clients_lifetime_are_refreshed_on_schedule() {
     let moto = support::moto();
     let pool = moto.pool().await;
@@ -258,6 +285,9 @@ async fn moto_tokens_of_the_clients_lifetime_are_refreshed_on_schedule() {
     let client_id = created["UserPoolClient"]["ClientId"].as_str().expect("id");
     let cognito = CognitoClient::new(pool.moto_url.clone(), client_id, None, Timeouts::default())
         .expect("client");
+    // moto keeps its own time; the session's is the test's (two-second tokens are
+    // refreshed at 1.6 s, well before moto's real seconds run out).
+    let mut clock = TestClock::hold(None);
     let tokens = sign_in(&cognito).await;
     assert_eq!(
         tokens.lifetime(),
@@ -265,18 +295,24 @@ async fn moto_tokens_of_the_clients_lifetime_are_refreshed_on_schedule() {
         "moto honours the client's validity"
     );
     let session = Session::new(cognito.clone());
-    session.begin(tokens).await;
-    let refresher = tokio::spawn(Arc::clone(&session).keep_fresh());
     let mut state = session.watch();
-    while session.refresh_count() < 2 {
-        tokio::time::timeout(Duration::from_secs(30), state.changed())
-            .await
-            .expect("a refresh within 30 s")
-            .expect("alive");
+    let mut handed_out = tokens.access.clone();
+    session.begin(tokens).await;
+    state.borrow_and_update();
+    let refresher = tokio::spawn(Arc::clone(&session).keep_fresh());
+    for round in 1..=2 {
+        clock.advance(Duration::from_millis(1500)).await;
+        let (access, _) = session.tokens().await.expect("tokens");
+        assert_eq!(access, handed_out, "round {round}: refreshed early");
+        clock.advance(Duration::from_millis(100)).await;
+        clock.within_limit(state.changed()).await.expect("alive");
+        assert_eq!(session.refresh_count(), round);
+        let (access, _) = session.tokens().await.expect("tokens");
+        assert_ne!(access, handed_out, "round {round}: a new token");
+        handed_out = access;
     }
-    let (access, _) = session.tokens().await.expect("tokens");
     let user = cognito
-        .get_user(&access)
+        .get_user(&handed_out)
         .await
         .expect("moto accepts the refreshed token");
     assert_eq!(user.username, cast::ALICE);

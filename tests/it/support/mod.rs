@@ -4,7 +4,7 @@
 //! test moves (`clock`).
 
 pub mod cli;
-
+pub mod clock;
 pub mod files;
 
 use std::io::{BufRead as _, BufReader};
