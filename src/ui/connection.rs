@@ -6,7 +6,8 @@ use std::sync::Arc;
 use poll_promise::Promise;
 use tokio::sync::watch;
 
-use super::{App, Screen, convert};
+use super::navigation::Event;
+use super::{App, convert};
 use crate::api::ApiClient;
 use crate::cognito::{CognitoClient, ErrorKind, Timeouts};
 use crate::config::{self, Profile};
@@ -69,7 +70,16 @@ impl App {
         self.session = SessionState::SignedOut { reason: None };
         self.reset_sign_in();
         self.convert = convert::ConvertState::default();
-        self.screen = Screen::SignIn;
+        self.go(Event::ProfileSwitched);
+        self.connect();
+    }
+
+    /// The profile in use changed how it connects (endpoints, client, secret): the
+    /// session ends here and a new connection starts.
+    pub(super) fn reconnect(&mut self) {
+        self.conn = ConnSlot::None;
+        self.session = SessionState::SignedOut { reason: None };
+        self.reset_sign_in();
         self.connect();
     }
 
@@ -187,8 +197,8 @@ impl App {
                     let session = Arc::clone(&conn.session);
                     conn.refresher = Some(self.tasks.background(session.keep_fresh()));
                 }
-                if !was_signed_in && self.screen == Screen::SignIn {
-                    self.screen = Screen::Convert;
+                if !was_signed_in {
+                    self.go(Event::SignedIn);
                 }
             }
             SessionState::SignedOut { reason } => {
@@ -197,9 +207,7 @@ impl App {
                 }
                 if was_signed_in {
                     self.sign_in.signed_out(reason.as_deref(), self.lang);
-                    if self.screen == Screen::Convert {
-                        self.screen = Screen::SignIn;
-                    }
+                    self.go(Event::SessionEnded);
                 }
             }
         }
@@ -291,7 +299,7 @@ impl App {
         });
         self.session = SessionState::SignedOut { reason: None };
         self.reset_sign_in();
-        self.screen = Screen::SignIn;
+        self.go(Event::SignedOut);
     }
 }
 

@@ -1,7 +1,7 @@
 //! The convert form: bucket, PDF prefix and upload prefix, checked as they are typed;
 //! recent values offered; Start (or Ctrl+Enter) runs the job.
 
-use super::App;
+use super::{Action, App};
 use crate::api::ConvertRequest;
 use crate::i18n::Lang;
 use crate::i18n::ui::convert as t;
@@ -182,7 +182,7 @@ impl App {
                 ui.monospace(body);
             });
         if ready && (clicked || shortcut) {
-            self.start_job(request);
+            self.ask(Action::StartJob(request));
         }
     }
 

@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::{App, Screen, dialogs};
+use super::navigation::{self, Event};
+use super::{Action, App, Screen, dialogs};
 use crate::i18n::ui::app as t;
 use crate::session::SessionState;
 
@@ -24,18 +25,25 @@ impl App {
         }
     }
 
-    /// The tabs a person sees now, in order: Ctrl+1…N follow this list.
+    /// The tabs a person sees now, with their names: Ctrl+1…N follow this list.
     pub(super) fn tabs(&self) -> Vec<(Screen, &'static str)> {
-        let first = if self.is_signed_in() {
-            (Screen::Convert, self.lang.text(t::CONVERT))
-        } else {
-            (Screen::SignIn, self.lang.text(t::ACCOUNT))
-        };
-        vec![
-            first,
-            (Screen::Jobs, self.lang.text(t::JOBS)),
-            (Screen::Settings, self.lang.text(t::SETTINGS)),
-        ]
+        navigation::tabs(self.is_signed_in())
+            .into_iter()
+            .map(|screen| {
+                let name = match screen {
+                    Screen::SignIn => t::ACCOUNT,
+                    Screen::Convert => t::CONVERT,
+                    Screen::Jobs => t::JOBS,
+                    Screen::Settings => t::SETTINGS,
+                };
+                (screen, self.lang.text(name))
+            })
+            .collect()
+    }
+
+    /// Every change of screen goes through here (`navigation::next` decides).
+    pub(super) fn go(&mut self, event: Event) {
+        self.screen = navigation::next(self.screen, event);
     }
 
     /// Ctrl+1…N switch to the Nth visible tab (keyboard-only use; shown in the tabs'
@@ -54,7 +62,7 @@ impl App {
         ];
         for ((screen, _), key) in self.tabs().into_iter().zip(KEYS) {
             if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, key)) {
-                self.screen = screen;
+                self.ask(Action::Go(Event::Chosen(screen)));
             }
         }
     }
@@ -65,12 +73,13 @@ impl App {
             ui.separator();
             let tabs = self.tabs();
             for (n, (screen, label)) in tabs.into_iter().enumerate() {
+                let shown = navigation::shown(self.screen, self.is_signed_in());
                 if ui
-                    .selectable_label(self.screen == screen, label)
+                    .selectable_label(shown == screen, label)
                     .on_hover_text(format!("Ctrl+{}", n + 1))
                     .clicked()
                 {
-                    self.screen = screen;
+                    self.ask(Action::Go(Event::Chosen(screen)));
                 }
             }
         });
@@ -109,25 +118,24 @@ impl eframe::App for App {
         egui::Panel::top("nav").show(ui, |ui| self.nav_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         self.path_prompt(&ctx);
-        let screen = match self.screen {
-            Screen::Convert if !self.is_signed_in() => Screen::SignIn,
-            other => other,
-        };
+        let screen = navigation::shown(self.screen, self.is_signed_in());
         if screen == Screen::Jobs {
             // Its own panels: the list on the left, the detail beside it.
             self.jobs_screen(ui);
-            return;
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| match screen {
+                        Screen::SignIn => self.sign_in_screen(ui),
+                        Screen::Convert => self.convert_screen(ui),
+                        Screen::Settings => self.settings_screen(ui),
+                        Screen::Jobs => {}
+                    });
+            });
         }
-        egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| match screen {
-                    Screen::SignIn => self.sign_in_screen(ui),
-                    Screen::Convert => self.convert_screen(ui),
-                    Screen::Settings => self.settings_screen(ui),
-                    Screen::Jobs => {}
-                });
-        });
+        // What the screens asked for, after they were drawn.
+        self.apply_actions();
     }
 }
 

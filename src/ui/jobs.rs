@@ -1,7 +1,7 @@
 //! The jobs view: every conversion (newest first, kept across restarts) and one job's
 //! detail with its diagnostics, failed files, an explanation of what went wrong, and Retry.
 
-use super::App;
+use super::{Action, App};
 use crate::i18n::Lang;
 use crate::i18n::ui::jobs as t;
 use crate::jobs::{FailureKind, JobRecord, Phase};
@@ -235,7 +235,7 @@ impl App {
             ui.horizontal(|ui| {
                 job_progress(ui, job, now, lang);
                 if ui.button(lang.text(t::CANCEL)).clicked() {
-                    self.cancel_job(&job.id);
+                    self.ask(Action::CancelJob(job.id.clone()));
                 }
             });
         }
@@ -376,7 +376,7 @@ impl App {
                 .add_enabled(can_retry, egui::Button::new(lang.text(t::RETRY)))
                 .clicked()
             {
-                self.start_job(job.request.clone());
+                self.ask(Action::StartJob(job.request.clone()));
             }
             if ui.button(lang.text(t::COPY_DIAGNOSTICS)).clicked() {
                 ui.ctx().copy_text(diagnostics_text(job));

@@ -4,6 +4,7 @@
 //! The UI thread never waits: every network, secret-store and file call runs on the tokio
 //! runtime through [`tasks::Tasks`], and its result is picked up on a later frame.
 
+mod action;
 mod challenge;
 mod connection;
 pub mod convert;
@@ -13,6 +14,8 @@ mod frame;
 pub mod gallery;
 pub mod jobs;
 pub mod look;
+pub mod navigation;
+mod profile_form;
 mod running;
 mod save_all;
 pub mod settings;
@@ -35,9 +38,11 @@ pub use crate::secrets::Secrets;
 use crate::session::SessionState;
 use crate::thumbs::{DiskCache, Thumbnailer};
 
+pub use action::Action;
 use connection::{ConnSlot, StackSlot};
 pub use connection::{Connection, demo_profile};
 pub use dialogs::{Dialogs, FixedDialogs, NativeDialogs};
+pub use navigation::Event;
 use running::RunningJob;
 use tasks::{Tasks, Writer};
 
@@ -154,6 +159,8 @@ pub struct App {
     loading: Option<Promise<StartState>>,
     /// `--profile`, applied once the config is read.
     profile_choice: Option<String>,
+    /// What the screens asked for this frame (see `action`).
+    actions: Vec<action::Action>,
     /// A problem to show at the top until dismissed (unreadable files, a write failure).
     banner: Option<String>,
     screen: Screen,
@@ -206,6 +213,7 @@ impl App {
             lang_override: options.lang,
             theme_override: options.theme,
             profile_choice: options.profile,
+            actions: Vec::new(),
             loading: Some(loading),
             data_dir: options.data_dir,
             local_convert: options.local_convert,

@@ -4,7 +4,8 @@
 use poll_promise::Promise;
 use tokio::sync::watch;
 
-use super::{App, ConnSlot, Screen};
+use super::navigation::Event;
+use super::{App, ConnSlot};
 use crate::api::ConvertRequest;
 use crate::jobs::{self as job_model, Finished, JobRecord, Live};
 
@@ -48,7 +49,7 @@ impl App {
             },
         );
         self.jobs_view.selected = Some(id);
-        self.screen = Screen::Jobs;
+        self.go(Event::JobStarted);
     }
 
     pub(super) fn poll_jobs(&mut self) {

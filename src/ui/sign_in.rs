@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use poll_promise::Promise;
 
-use super::{App, ConnSlot, Secrets, StackSlot};
+use super::{Action, App, ConnSlot, Event, Secrets, StackSlot};
 use crate::cognito::{
     AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoError, ErrorKind,
 };
@@ -343,7 +343,7 @@ impl App {
                 });
         });
         if chosen != self.profile_name {
-            self.switch_profile(&chosen);
+            self.ask(Action::SwitchProfile(chosen));
         }
     }
 
@@ -391,7 +391,7 @@ impl App {
             let e = e.clone();
             ui.colored_label(ui.visuals().error_fg_color, e);
             if ui.button(lang.text(t::OPEN_SETTINGS)).clicked() {
-                self.screen = super::Screen::Settings;
+                self.ask(Action::Go(Event::OpenSettings));
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The status bar: profile, who is signed in, how long the tokens stay valid (a live
 //! countdown), the last background refresh, and Sign out.
 
-use super::App;
+use super::{Action, App};
 use crate::i18n::ui::status as t;
 use crate::session::SessionState;
 
@@ -42,7 +42,7 @@ impl App {
             });
             ui.separator();
             if ui.button(lang.text(t::SIGN_OUT)).clicked() {
-                self.sign_out();
+                self.ask(Action::SignOut);
             }
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs(1));

@@ -1,0 +1,171 @@
+//! Cognito's refusals and failures as sentences with the next step.
+
+use super::Lang;
+use crate::cognito::{CognitoError, ErrorKind};
+
+/// What a Cognito refusal means and what to do next, as one or two sentences.
+pub fn error_kind_sentence(kind: ErrorKind, lang: Lang) -> &'static str {
+    use ErrorKind as K;
+    match kind {
+        K::IncorrectCredentials => lang.pick(
+            "The username or password is incorrect. Check both (the password is case-sensitive) and try again.",
+            "ユーザー名またはパスワードが正しくありません。両方を確認して（パスワードは大文字と小文字を区別します）もう一度お試しください。",
+        ),
+        K::UserNotFound => lang.pick(
+            "There is no user with this name in the user pool. Check the username, or ask your administrator to create the account.",
+            "このユーザー名のユーザーはユーザープールに存在しません。ユーザー名を確認するか、管理者にアカウントの作成を依頼してください。",
+        ),
+        K::UserNotConfirmed => lang.pick(
+            "This account is not confirmed yet. Confirm it with the code you were sent, or ask your administrator to confirm it.",
+            "このアカウントはまだ確認されていません。届いた確認コードで確認するか、管理者に確認を依頼してください。",
+        ),
+        K::PasswordResetRequired => lang.pick(
+            "Your administrator has required a password reset. Reset your password, then sign in with the new one.",
+            "管理者によりパスワードのリセットが求められています。パスワードをリセットしてから、新しいパスワードでサインインしてください。",
+        ),
+        K::UserDisabled => lang.pick(
+            "This account is disabled. Ask your administrator to enable it.",
+            "このアカウントは無効になっています。管理者に有効化を依頼してください。",
+        ),
+        K::AttemptsExceeded => lang.pick(
+            "Too many failed sign-in attempts: the account is locked for a while. Wait a few minutes before trying again.",
+            "サインインの失敗が多すぎるため、アカウントが一時的にロックされています。数分待ってからもう一度お試しください。",
+        ),
+        K::TooManyRequests => lang.pick(
+            "Cognito is receiving too many requests right now. Wait a moment and try again.",
+            "現在 Cognito へのリクエストが多すぎます。少し待ってからもう一度お試しください。",
+        ),
+        K::FlowNotEnabled => lang.pick(
+            "This app client does not allow password sign-in (USER_PASSWORD_AUTH). Ask your administrator to enable ALLOW_USER_PASSWORD_AUTH on the app client.",
+            "このアプリクライアントではパスワードによるサインイン（USER_PASSWORD_AUTH）が許可されていません。管理者にアプリクライアントで ALLOW_USER_PASSWORD_AUTH を有効にするよう依頼してください。",
+        ),
+        K::SecretHashMismatch => lang.pick(
+            "The app client secret does not match this app client. Check the client secret in the profile settings.",
+            "アプリクライアントシークレットがこのアプリクライアントと一致しません。プロファイル設定のクライアントシークレットを確認してください。",
+        ),
+        K::SecretHashMissing => lang.pick(
+            "This app client has a client secret, and none is set. Enter the client secret in the profile settings (or use an app client without a secret).",
+            "このアプリクライアントにはクライアントシークレットがありますが、設定されていません。プロファイル設定でクライアントシークレットを入力してください（またはシークレットのないアプリクライアントを使用してください）。",
+        ),
+        K::InvalidRefreshToken => lang.pick(
+            "Your saved session has expired or was signed out. Sign in again with your password.",
+            "保存されたセッションの有効期限が切れたか、サインアウトされています。パスワードでもう一度サインインしてください。",
+        ),
+        K::InvalidAccessToken => lang.pick(
+            "Your session is no longer valid (it was signed out or has expired). Sign in again.",
+            "セッションが無効になっています（サインアウトされたか期限切れです）。もう一度サインインしてください。",
+        ),
+        K::SessionExpired => lang.pick(
+            "The sign-in step took too long and its session expired. Start the sign-in again.",
+            "サインインの手続きに時間がかかりすぎたため、セッションの有効期限が切れました。最初からサインインし直してください。",
+        ),
+        K::CodeMismatch => lang.pick(
+            "The code is not correct. Check it and enter it again.",
+            "コードが正しくありません。確認してもう一度入力してください。",
+        ),
+        K::ExpiredCode => lang.pick(
+            "The code has expired. Request a new code and enter it.",
+            "コードの有効期限が切れています。新しいコードを取得して入力してください。",
+        ),
+        K::InvalidPassword => lang.pick(
+            "The new password does not meet the password policy. Choose a longer password with upper- and lower-case letters, digits and symbols.",
+            "新しいパスワードがパスワードポリシーを満たしていません。大文字・小文字・数字・記号を含む、より長いパスワードを選んでください。",
+        ),
+        K::ResourceNotFound => lang.pick(
+            "Cognito does not know this app client or user pool. Check the region and the app client id in the profile settings.",
+            "Cognito にこのアプリクライアントまたはユーザープールが見つかりません。プロファイル設定のリージョンとアプリクライアント ID を確認してください。",
+        ),
+        K::InvalidParameter => lang.pick(
+            "Cognito rejected a value in the request. Check the profile settings.",
+            "Cognito がリクエストの値を受け付けませんでした。プロファイル設定を確認してください。",
+        ),
+        K::NotAuthorized => lang.pick(
+            "Cognito refused the sign-in. Check your details and try again; if it keeps happening, contact your administrator.",
+            "Cognito がサインインを拒否しました。入力内容を確認してもう一度お試しください。繰り返し発生する場合は管理者に連絡してください。",
+        ),
+        K::Unsupported => lang.pick(
+            "The user pool does not support this operation.",
+            "ユーザープールはこの操作に対応していません。",
+        ),
+        K::PoolMisconfigured => lang.pick(
+            "The user pool is misconfigured, so Cognito cannot finish the sign-in. Contact your administrator.",
+            "ユーザープールの設定に問題があるため、Cognito がサインインを完了できません。管理者に連絡してください。",
+        ),
+        K::ServiceFailure => lang.pick(
+            "Cognito had an internal problem. Try again in a moment.",
+            "Cognito で内部エラーが発生しました。しばらくしてからもう一度お試しください。",
+        ),
+        K::Other => lang.pick(
+            "Cognito refused the request.",
+            "Cognito がリクエストを拒否しました。",
+        ),
+    }
+}
+
+/// A complete message for a person: the sentence, then the details.
+pub fn cognito_error(error: &CognitoError, lang: Lang) -> String {
+    match error {
+        CognitoError::Service(e) => {
+            let mut details = e.code.clone();
+            // Our own sentence covers known kinds; Cognito's text helps with the rest.
+            if matches!(e.kind, ErrorKind::Other | ErrorKind::InvalidParameter | ErrorKind::NotAuthorized)
+                && !e.message.is_empty()
+            {
+                details = format!("{details}: {}", e.message);
+            }
+            if let Some(id) = &e.request_id {
+                details = format!("{details}; request id {id}");
+            }
+            format!("{} ({details})", error_kind_sentence(e.kind, lang))
+        }
+        CognitoError::UnexpectedResponse {
+            status, detail, request_id, ..
+        } => {
+            let sentence = lang.pick(
+                "The server's answer is not a Cognito answer. Check the Cognito endpoint in the profile settings; if it is right, try again later.",
+                "サーバーの応答が Cognito の応答ではありません。プロファイル設定の Cognito エンドポイントを確認し、正しければ後でもう一度お試しください。",
+            );
+            let id = request_id
+                .as_ref()
+                .map(|id| format!("; request id {id}"))
+                .unwrap_or_default();
+            format!("{sentence} (HTTP {status}: {detail}{id})")
+        }
+        CognitoError::Timeout {
+            endpoint, seconds, ..
+        } => format!(
+            "{} ({endpoint}, {seconds} s)",
+            lang.pick(
+                "Cognito did not answer in time. Check your network connection and try again.",
+                "Cognito から時間内に応答がありませんでした。ネットワーク接続を確認してもう一度お試しください。",
+            )
+        ),
+        CognitoError::ConnectionRefused { endpoint, .. } => format!(
+            "{} ({endpoint})",
+            lang.pick(
+                "Nothing is answering at the Cognito endpoint. Check the endpoint in the profile settings, or start the local server.",
+                "Cognito エンドポイントで応答するサーバーがありません。プロファイル設定のエンドポイントを確認するか、ローカルサーバーを起動してください。",
+            )
+        ),
+        CognitoError::Network {
+            endpoint, detail, ..
+        } => format!(
+            "{} ({endpoint}: {detail})",
+            lang.pick(
+                "Could not reach Cognito. Check your network connection and try again.",
+                "Cognito に接続できませんでした。ネットワーク接続を確認してもう一度お試しください。",
+            )
+        ),
+        CognitoError::UnsupportedChallenge { name } => format!(
+            "{} ({name})",
+            lang.pick(
+                "The user pool asks for a sign-in step that Receipt Desk cannot do yet. Ask your administrator to allow password sign-in with TOTP, SMS or e-mail codes.",
+                "ユーザープールが Receipt Desk ではまだ対応していないサインイン手順を要求しています。管理者に、パスワードと TOTP・SMS・メールのコードによるサインインを許可するよう依頼してください。",
+            )
+        ),
+        CognitoError::InvalidInput(detail) => format!(
+            "{} ({detail})",
+            lang.pick("A setting or input is not valid.", "設定または入力が正しくありません。")
+        ),
+    }
+}

@@ -1,0 +1,137 @@
+//! What a screen asks the app to do. Screens change only their own state; anything that
+//! reaches further (the screen shown, the connection, work on the runtime) becomes an
+//! [`Action`], applied after the frame by [`App::apply`] — the one place it happens.
+
+use super::App;
+use super::navigation::Event;
+use crate::api::ConvertRequest;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Something happened that may change the screen (`navigation::next` decides).
+    Go(Event),
+    SignOut,
+    SwitchProfile(String),
+    /// The profile in use changed how it connects: start over with it.
+    Reconnect,
+    StartJob(ConvertRequest),
+    CancelJob(String),
+}
+
+impl App {
+    /// Queues `action` for the end of the frame.
+    pub(super) fn ask(&mut self, action: Action) {
+        self.actions.push(action);
+    }
+
+    /// Applies the actions the screens asked for during the frame, in order.
+    pub(super) fn apply_actions(&mut self) {
+        for action in std::mem::take(&mut self.actions) {
+            self.apply(action);
+        }
+    }
+
+    /// Carries out one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Go(event) => self.go(event),
+            Action::SignOut => self.sign_out(),
+            Action::SwitchProfile(name) => self.switch_profile(&name),
+            Action::Reconnect => self.reconnect(),
+            Action::StartJob(request) => self.start_job(request),
+            Action::CancelJob(id) => self.cancel_job(&id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::{Config, Profile};
+    use crate::secrets::{MemoryStore, Secrets};
+    use crate::ui::{AppOptions, FixedDialogs, Screen};
+
+    /// An app with two profiles on unreachable pools, its files read, no window.
+    fn app(runtime: &tokio::runtime::Runtime, dir: &std::path::Path) -> App {
+        let mut config = Config::default();
+        for name in ["first", "second"] {
+            config.profiles.insert(
+                name.to_owned(),
+                Profile {
+                    client_id: "1example23456789abcdefghij".to_owned(),
+                    cognito_endpoint: Some("http://127.0.0.1:9/".to_owned()),
+                    ..Profile::default()
+                },
+            );
+        }
+        config.default_profile = Some("first".to_owned());
+        let config_path = dir.join("config.toml");
+        config.save(&config_path).expect("config");
+        let options = AppOptions {
+            config_path,
+            data_dir: dir.join("data"),
+            lang: Some(crate::i18n::Lang::En),
+            theme: None,
+            profile: None,
+            cache_dir: Some(dir.join("cache")),
+            local_convert: None,
+            secrets: Secrets::Store(Arc::new(MemoryStore::default())),
+            dialogs: Arc::new(FixedDialogs {
+                open: None,
+                save: None,
+                folder: None,
+            }),
+            runtime: runtime.handle().clone(),
+        };
+        let mut app = App::new(&egui::Context::default(), options);
+        runtime.block_on(app.idle());
+        assert!(!app.poll_loading(), "the files were read");
+        app
+    }
+
+    #[test]
+    fn actions_change_the_screen_and_the_profile_in_one_place() {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut app = app(&runtime, dir.path());
+        assert_eq!(
+            (app.screen(), app.profile_name()),
+            (Screen::SignIn, "first")
+        );
+        app.apply(Action::Go(Event::Chosen(Screen::Settings)));
+        assert_eq!(app.screen(), Screen::Settings);
+        // Another profile: its sign-in shows, and it becomes the default.
+        app.apply(Action::SwitchProfile("second".to_owned()));
+        assert_eq!(
+            (app.screen(), app.profile_name()),
+            (Screen::SignIn, "second")
+        );
+        assert_eq!(app.config().default_profile.as_deref(), Some("second"));
+        // Queued actions wait for the end of the frame, then apply in order.
+        app.ask(Action::Go(Event::Chosen(Screen::Jobs)));
+        app.ask(Action::Go(Event::OpenSettings));
+        assert_eq!(app.screen(), Screen::SignIn);
+        app.apply_actions();
+        assert_eq!(app.screen(), Screen::Settings);
+    }
+
+    #[test]
+    fn starting_a_job_without_a_session_does_nothing_and_cancelling_an_unknown_one_is_harmless() {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut app = app(&runtime, dir.path());
+        app.apply(Action::StartJob(crate::api::ConvertRequest {
+            source_bucket: "demo".to_owned(),
+            pdf_prefix: "a/".to_owned(),
+            upload_prefix: "b/".to_owned(),
+        }));
+        assert!(app.jobs().is_empty());
+        assert_eq!(app.screen(), Screen::SignIn);
+        app.apply(Action::CancelJob("no-such-job".to_owned()));
+        assert_eq!(app.running_jobs(), 0);
+        app.apply(Action::SignOut);
+        assert_eq!(app.screen(), Screen::SignIn);
+    }
+}
