@@ -228,16 +228,30 @@ pub async fn run(
         });
         l.diagnostics = Some(diagnostics.clone());
     });
+    let result = follow(api, &status_url, |progress| {
+        live.send_modify(|l| l.progress = Some(progress));
+    })
+    .await?;
+    Ok((result, diagnostics))
+}
+
+/// Follows a 202 job through its status URL (long-polled) until it stops running;
+/// `on_progress` hears each count. The window and the command line both use it.
+pub async fn follow(
+    api: &ApiClient,
+    status_url: &str,
+    mut on_progress: impl FnMut(Progress),
+) -> Result<ConvertResult, ApiError> {
     let mut last = None;
     loop {
-        let status = api.job_status(&status_url, true).await?;
+        let status = api.job_status(status_url, true).await?;
         let progress = Progress {
             done: status.done,
             total: status.total,
         };
-        live.send_modify(|l| l.progress = Some(progress));
+        on_progress(progress);
         if status.state != JobState::Running {
-            return Ok((status.results, diagnostics));
+            return Ok(status.results);
         }
         // A server that answers at once (no long poll) and shows no movement gets a pause.
         if last == Some(progress) {

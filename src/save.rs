@@ -104,6 +104,13 @@ fn private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
+/// Creates the folder pages are saved into (and its parents); errors name it.
+pub async fn create_folder(dir: PathBuf) -> Result<(), String> {
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
 /// Reads a file the person picked (a profile to import); errors name the file.
 pub async fn read_text(path: PathBuf) -> Result<String, String> {
     tokio::fs::read_to_string(&path)

@@ -14,11 +14,11 @@ use super::{
     CliError, Context, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_PARTIAL, EXIT_REFUSED,
     EXIT_USAGE, SignInArgs, print_line,
 };
-use crate::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, ConvertResult, JobState};
+use crate::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, ConvertResult};
 use crate::config::{self, Config};
 use crate::i18n::{self, Lang};
 use crate::session::{Session, SessionError};
-use crate::thumbs::{self, Thumbnailer};
+use crate::thumbs::{Item, Thumbnailer};
 use crate::validate;
 
 #[derive(Debug, Args)]
@@ -255,9 +255,13 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
                 }
                 return Ok(());
             }
-            follow(&api, &job_id, &status_url, lang)
-                .await
-                .map_err(|e| from_api(&e, lang))?
+            let mut shown = Progress::new(lang);
+            let result = crate::jobs::follow(&api, &status_url, |p| {
+                shown.show(&job_id, p.done, p.total);
+            })
+            .await;
+            shown.finish();
+            result.map_err(|e| from_api(&e, lang))?
         }
     };
 
@@ -298,30 +302,6 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
                 ),
             },
         ))
-    }
-}
-
-async fn follow(
-    api: &ApiClient,
-    job_id: &str,
-    status_url: &str,
-    lang: Lang,
-) -> Result<ConvertResult, ApiError> {
-    let mut progress = Progress::new(lang);
-    loop {
-        let status = api.job_status(status_url, true).await;
-        let status = match status {
-            Ok(status) => status,
-            Err(e) => {
-                progress.finish();
-                return Err(e);
-            }
-        };
-        progress.show(job_id, status.done, status.total);
-        if status.state != JobState::Running {
-            progress.finish();
-            return Ok(status.results);
-        }
     }
 }
 
@@ -418,55 +398,59 @@ fn print_table(result: &ConvertResult, request: &ConvertRequest, lang: Lang) {
     });
 }
 
-/// Downloads every page into `dir`: the file names the app's Save all uses.
+/// Downloads every page into `dir`: the window's Save all (`crate::save`), so the same
+/// names, the same rule (existing files kept unless `--overwrite`).
 async fn download(
     result: &ConvertResult,
     dir: &std::path::Path,
     overwrite: bool,
     lang: Lang,
 ) -> Result<(), CliError> {
-    tokio::fs::create_dir_all(dir)
+    crate::save::create_folder(dir.to_owned())
         .await
-        .map_err(|e| failure(EXIT_FAILURE, format!("{}: {e}", dir.display())))?;
-    let thumbnailer = Thumbnailer::new(None);
-    let mut tasks = tokio::task::JoinSet::new();
-    let (mut saved, mut kept) = (0, 0);
-    for page in &result.converted {
-        let Some(url) = page.url.clone() else {
-            continue;
-        };
-        let path = dir.join(thumbs::file_name(&page.key));
-        if !overwrite && tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            kept += 1;
-            continue;
-        }
-        let thumbnailer = Arc::clone(&thumbnailer);
-        tasks.spawn(async move {
-            let outcome = thumbnailer.save(&url, &path).await;
-            (path, outcome)
-        });
-    }
-    let mut problems = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((_, Ok(()))) => saved += 1,
-            Ok((path, Err(e))) => problems.push(format!("{}: {e}", path.display())),
-            Err(e) => problems.push(e.to_string()),
-        }
-    }
+        .map_err(|e| failure(EXIT_FAILURE, e))?;
+    let items: Vec<Item> = result
+        .converted
+        .iter()
+        .filter_map(|page| {
+            page.url.as_ref().map(|url| Item {
+                key: page.key.clone(),
+                url: url.clone(),
+                bytes: page.bytes,
+            })
+        })
+        .collect();
+    let report = crate::save::pages_into_folder(
+        Thumbnailer::new(None),
+        items,
+        dir.to_owned(),
+        overwrite,
+        crate::save::SaveProgress::default(),
+        || {},
+    )
+    .await;
     say(&match lang {
         Lang::En => format!(
-            "Downloaded {saved} page(s) to {}; {kept} already there were kept.",
-            dir.display()
+            "Downloaded {} page(s) to {}; {} already there were kept.",
+            report.saved,
+            dir.display(),
+            report.skipped
         ),
         Lang::Ja => format!(
-            "{saved} ページを {} にダウンロードしました。既存の {kept} 件はそのままです。",
-            dir.display()
+            "{} ページを {} にダウンロードしました。既存の {} 件はそのままです。",
+            report.saved,
+            dir.display(),
+            report.skipped
         ),
     });
-    if problems.is_empty() {
+    if report.failed.is_empty() {
         Ok(())
     } else {
+        let problems: Vec<String> = report
+            .failed
+            .iter()
+            .map(|(name, e)| format!("{}: {e}", dir.join(name).display()))
+            .collect();
         Err(failure(EXIT_NETWORK, problems.join("; ")))
     }
 }
