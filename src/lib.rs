@@ -5,6 +5,7 @@
 //! front end (the window without a command, else the command line). Module dependencies
 //! point down: `ui`/`cli` → `jobs`/`api` → `session` → `cognito` → `credentials`.
 
+pub mod account;
 pub mod api;
 pub mod cli;
 pub mod cognito;

@@ -102,6 +102,18 @@ pub fn error_kind_sentence(kind: ErrorKind, lang: Lang) -> &'static str {
     }
 }
 
+/// An MFA method as Cognito names it (`SOFTWARE_TOKEN_MFA`…), as a person reads it;
+/// an unknown one as it came.
+pub fn mfa_label(option: &str, lang: Lang) -> String {
+    let label = match option {
+        "SOFTWARE_TOKEN_MFA" => lang.pick("Authenticator app", "認証アプリ"),
+        "SMS_MFA" => lang.pick("Text message (SMS)", "SMS"),
+        "EMAIL_OTP" | "EMAIL_MFA" => lang.pick("E-mail", "メール"),
+        other => other,
+    };
+    label.to_owned()
+}
+
 /// A complete message for a person: the sentence, then the details.
 pub fn cognito_error(error: &CognitoError, lang: Lang) -> String {
     match error {

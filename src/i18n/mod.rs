@@ -10,7 +10,7 @@ pub mod form;
 pub mod ui;
 
 pub use api::{api_error, api_timeout, failure_reason};
-pub use cognito::{cognito_error, error_kind_sentence};
+pub use cognito::{cognito_error, error_kind_sentence, mfa_label};
 pub use config::{config_error, invalid_reason, url_problem};
 
 /// A fixed sentence or label in both languages; the screens name these (from

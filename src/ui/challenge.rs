@@ -8,16 +8,6 @@ use crate::credentials::Password;
 use crate::i18n::Lang;
 use crate::i18n::ui::sign_in as t;
 
-fn mfa_label(option: &str, lang: Lang) -> String {
-    let label = match option {
-        "SOFTWARE_TOKEN_MFA" => lang.text(t::AUTHENTICATOR_APP),
-        "SMS_MFA" => lang.text(t::TEXT_MESSAGE_SMS),
-        "EMAIL_OTP" | "EMAIL_MFA" => lang.text(t::E_MAIL),
-        other => other,
-    };
-    label.to_owned()
-}
-
 /// Cognito's default password policy, shown while choosing a new password (the pool's
 /// own policy is not sent; its refusal names what is missing).
 fn policy_rules(password: &str, lang: Lang) -> Vec<(bool, &'static str)> {
@@ -145,7 +135,7 @@ impl App {
                     ui.radio_value(
                         &mut self.sign_in.mfa_choice,
                         option.clone(),
-                        mfa_label(option, lang),
+                        crate::i18n::mfa_label(option, lang),
                     );
                 }
                 if ui

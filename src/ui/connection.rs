@@ -8,14 +8,15 @@ use tokio::sync::watch;
 
 use super::navigation::Event;
 use super::{App, convert};
+use crate::account::{self, Restored};
 use crate::api::ApiClient;
-use crate::cognito::{CognitoClient, ErrorKind, Timeouts};
+use crate::cognito::{CognitoClient, Timeouts};
 use crate::config::{self, Profile};
 use crate::credentials::ClientSecret;
 use crate::i18n::ui::app as t;
 use crate::i18n::{self, Lang};
 use crate::local::{self, RunningStack, StackOptions};
-use crate::secrets::{self, RememberedSignIn, Secrets};
+use crate::secrets::{self, Secrets};
 use crate::session::{Session, SessionState};
 
 /// The embedded local stack, when a profile wants it.
@@ -222,41 +223,27 @@ impl App {
         let Some(username) = conn.profile.username.clone() else {
             return;
         };
-        let account = secrets::session_account(&conn.profile_name, &username);
+        let profile = conn.profile_name.clone();
         let secrets = self.secrets.clone();
         let client = conn.client.clone();
         let session = Arc::clone(&conn.session);
         let lang = self.lang;
         self.sign_in.restoring = Some(self.tasks.spawn(async move {
-            let mut bytes = match secrets.get(account.clone()).await {
-                Ok(Some(bytes)) => bytes,
-                Ok(None) => return None,
-                Err(e) => {
-                    tracing::info!(error = %e, "no remembered sign-in");
-                    return None;
-                }
-            };
-            let remembered = RememberedSignIn::from_bytes(&bytes);
-            zeroize::Zeroize::zeroize(&mut bytes);
-            let remembered = remembered?;
-            match client
-                .refresh(&remembered.refresh, &remembered.username)
-                .await
-            {
-                Ok(tokens) => {
+            match account::restore(&secrets, &client, &profile, &username).await {
+                Restored::Tokens(tokens) => {
                     session.begin(tokens).await;
                     None
                 }
-                Err(e) => {
-                    if e.kind() == Some(ErrorKind::InvalidRefreshToken) {
-                        let _ = secrets.delete(account).await;
-                    }
-                    Some(format!(
-                        "{} {}",
-                        lang.text(t::THE_REMEMBERED_SIGN_IN_COULD_NOT),
-                        i18n::cognito_error(&e, lang)
-                    ))
+                Restored::Nothing => None,
+                Restored::StoreUnavailable(e) => {
+                    tracing::info!(error = %e, "no remembered sign-in");
+                    None
                 }
+                Restored::Refused(e) => Some(format!(
+                    "{} {}",
+                    lang.text(t::THE_REMEMBERED_SIGN_IN_COULD_NOT),
+                    i18n::cognito_error(&e, lang)
+                )),
             }
         }));
     }
@@ -271,11 +258,11 @@ impl App {
         }
         let session = Arc::clone(&conn.session);
         let secrets = self.secrets.clone();
-        let account = conn
+        let remembered = conn
             .profile
             .username
-            .as_ref()
-            .map(|u| secrets::session_account(&conn.profile_name, u));
+            .clone()
+            .map(|u| (conn.profile_name.clone(), u));
         // The note that a sign-in is remembered goes with it (the CLI reads it to
         // explain a secret store out of reach).
         if let Some(username) = conn.profile.username.clone()
@@ -288,8 +275,8 @@ impl App {
             self.config_writer.set(&self.tasks, self.config.clone());
         }
         self.tasks.detach(async move {
-            if let Some(account) = account
-                && let Err(e) = secrets.delete(account).await
+            if let Some((profile, username)) = remembered
+                && let Err(e) = account::forget(&secrets, &profile, &username).await
             {
                 tracing::info!(error = %e, "the remembered sign-in could not be deleted");
             }

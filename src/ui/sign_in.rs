@@ -7,6 +7,7 @@ use std::sync::Arc;
 use poll_promise::Promise;
 
 use super::{Action, App, ConnSlot, Event, Secrets, StackSlot};
+use crate::account;
 use crate::cognito::{
     AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoError, ErrorKind,
 };
@@ -15,7 +16,6 @@ use crate::credentials::Password;
 use crate::i18n::ui::sign_in as t;
 use crate::i18n::{self, Lang};
 use crate::local;
-use crate::secrets::{self, RememberedSignIn};
 use crate::session::Session;
 
 /// How long the button stays off after Cognito reports too many attempts.
@@ -98,27 +98,17 @@ impl SignInState {
 async fn finish(
     step: AuthStep,
     session: Arc<Session>,
-    remember: Option<(Secrets, String)>,
+    remember: Option<(Secrets, String, String)>,
 ) -> Outcome {
     match step {
         AuthStep::Challenge(challenge) => Outcome::Challenge(challenge),
         AuthStep::SignedIn(tokens) => {
             let mut remember_problem = None;
             let asked = remember.is_some();
-            if let Some((secrets, account)) = remember {
-                match &tokens.refresh {
-                    Some(refresh) => {
-                        let bytes = RememberedSignIn {
-                            refresh: refresh.clone(),
-                            username: tokens.username.clone(),
-                        }
-                        .to_bytes();
-                        if let Err(e) = secrets.set(account, bytes).await {
-                            remember_problem = Some(e.to_string());
-                        }
-                    }
-                    None => remember_problem = Some("Cognito returned no refresh token".to_owned()),
-                }
+            if let Some((secrets, profile, username)) = remember
+                && let Err(e) = account::remember(&secrets, &profile, &username, &tokens).await
+            {
+                remember_problem = Some(e.to_string());
             }
             session.begin(tokens).await;
             Outcome::SignedIn {
@@ -257,7 +247,8 @@ impl App {
         let remember = self.sign_in.remember.then(|| {
             (
                 self.secrets.clone(),
-                secrets::session_account(&conn.profile_name, &username),
+                conn.profile_name.clone(),
+                username.clone(),
             )
         });
         self.sign_in.error = None;
@@ -279,7 +270,8 @@ impl App {
         let remember = self.sign_in.remember.then(|| {
             (
                 self.secrets.clone(),
-                secrets::session_account(&conn.profile_name, self.sign_in.username.trim()),
+                conn.profile_name.clone(),
+                self.sign_in.username.trim().to_owned(),
             )
         });
         self.sign_in.error = None;

@@ -152,14 +152,9 @@ fn ask(
     }
 }
 
+/// A method in the numbered list: the name a person reads, and Cognito's.
 fn mfa_label(option: &str, lang: Lang) -> String {
-    let label = match option {
-        "SOFTWARE_TOKEN_MFA" => lang.pick("Authenticator app", "認証アプリ"),
-        "SMS_MFA" => lang.pick("Text message (SMS)", "SMS"),
-        "EMAIL_OTP" | "EMAIL_MFA" => lang.pick("E-mail", "メール"),
-        other => other,
-    };
-    format!("{label} [{option}]")
+    format!("{} [{option}]", crate::i18n::mfa_label(option, lang))
 }
 
 #[cfg(test)]

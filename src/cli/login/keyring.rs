@@ -12,10 +12,6 @@ pub(super) async fn keyring_get(account: String) -> Result<Option<RememberedSign
     Secrets::Keyring.remembered(account).await
 }
 
-pub(super) async fn keyring_set(account: String, secret: Vec<u8>) -> Result<(), SecretError> {
-    Secrets::Keyring.set(account, secret).await
-}
-
 pub(super) async fn keyring_delete(account: String) -> Result<(), SecretError> {
     Secrets::Keyring.delete(account).await
 }

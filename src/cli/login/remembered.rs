@@ -2,16 +2,16 @@
 //! restored with a refresh, deleted when the server refuses it; and the config's note of
 //! which sign-ins are remembered (names only).
 
-use super::keyring::{keyring_delete, keyring_get, keyring_set};
 use super::open_profile::OpenedProfile;
 use super::prompt_say;
 use super::sign_in::SignedIn;
+use crate::account;
 use crate::cli::Context;
 use crate::cli::prompt::Spinner;
 use crate::cognito::{ErrorKind, Tokens};
 use crate::config::Config;
 use crate::i18n::{self, Lang};
-use crate::secrets::{self, RememberedSignIn, SecretError};
+use crate::secrets::{SecretError, Secrets};
 
 /// Keeps the config's note of which sign-ins are in the keyring (names only) in step.
 pub(super) fn mark_remembered(context: &Context, profile: &str, username: &str, remembered: bool) {
@@ -37,17 +37,13 @@ pub(super) fn keyring_problem(error: &SecretError, lang: Lang) -> String {
 }
 
 pub(super) async fn remember(signed_in: &SignedIn) -> Result<(), SecretError> {
-    let refresh = signed_in
-        .tokens
-        .refresh
-        .clone()
-        .ok_or_else(|| SecretError::Failed("Cognito returned no refresh token".to_owned()))?;
-    let remembered = RememberedSignIn {
-        refresh,
-        username: signed_in.tokens.username.clone(),
-    };
-    let account = secrets::session_account(&signed_in.profile, &signed_in.username);
-    keyring_set(account, remembered.to_bytes()).await
+    account::remember(
+        &Secrets::Keyring,
+        &signed_in.profile,
+        &signed_in.username,
+        &signed_in.tokens,
+    )
+    .await
 }
 
 /// What a remembered sign-in gave.
@@ -77,34 +73,28 @@ pub(super) async fn restore(
     else {
         return Restored::Nothing;
     };
-    let account = secrets::session_account(&opened.name, &username);
     let noted = opened.config.is_remembered(&opened.name, &username);
-    let remembered = match keyring_get(account.clone()).await {
-        Ok(Some(remembered)) => remembered,
-        Ok(None) => {
-            if noted {
-                mark_remembered(context, &opened.name, &username, false);
-            }
-            return Restored::Nothing;
-        }
-        Err(e) if noted => return Restored::Unreachable(e),
-        Err(e) => {
-            tracing::info!(error = %e, "no keyring, so no remembered sign-in");
-            return Restored::Nothing;
-        }
-    };
     let spinner = Spinner::start(context.lang.pick(
         "Restoring the remembered sign-in…",
         "記憶されたサインインを復元しています…",
     ));
-    let refreshed = opened
-        .client
-        .refresh(&remembered.refresh, &remembered.username)
-        .await;
+    let restored =
+        account::restore(&Secrets::Keyring, &opened.client, &opened.name, &username).await;
     drop(spinner);
-    match refreshed {
-        Ok(tokens) => Restored::Tokens(tokens),
-        Err(e) => {
+    match restored {
+        account::Restored::Tokens(tokens) => Restored::Tokens(tokens),
+        account::Restored::Nothing => {
+            if noted {
+                mark_remembered(context, &opened.name, &username, false);
+            }
+            Restored::Nothing
+        }
+        account::Restored::StoreUnavailable(e) if noted => Restored::Unreachable(e),
+        account::Restored::StoreUnavailable(e) => {
+            tracing::info!(error = %e, "no keyring, so no remembered sign-in");
+            Restored::Nothing
+        }
+        account::Restored::Refused(e) => {
             prompt_say(&format!(
                 "{} {}",
                 context.lang.pick(
@@ -113,9 +103,8 @@ pub(super) async fn restore(
                 ),
                 i18n::cognito_error(&e, context.lang)
             ));
-            if e.kind() == Some(ErrorKind::InvalidRefreshToken)
-                && keyring_delete(account).await.is_ok()
-            {
+            // `account::restore` forgot a revoked or expired one; the note goes too.
+            if e.kind() == Some(ErrorKind::InvalidRefreshToken) {
                 mark_remembered(context, &opened.name, &username, false);
             }
             Restored::Refused

@@ -1,0 +1,116 @@
+//! A sign-in as both front ends keep it: remembered in the secret store (the refresh
+//! token and Cognito's internal username, never in a file), restored with a refresh
+//! (one the server refused is forgotten), and forgotten at sign-out.
+
+use crate::cognito::{CognitoClient, CognitoError, ErrorKind, Tokens};
+use crate::secrets::{self, RememberedSignIn, SecretError, Secrets};
+
+/// Keeps `tokens`' refresh token for `username` with `profile`.
+pub async fn remember(
+    secrets: &Secrets,
+    profile: &str,
+    username: &str,
+    tokens: &Tokens,
+) -> Result<(), SecretError> {
+    let refresh = tokens
+        .refresh
+        .clone()
+        .ok_or_else(|| SecretError::Failed("Cognito returned no refresh token".to_owned()))?;
+    let remembered = RememberedSignIn {
+        refresh,
+        username: tokens.username.clone(),
+    };
+    secrets
+        .set(
+            secrets::session_account(profile, username),
+            remembered.to_bytes(),
+        )
+        .await
+}
+
+/// What restoring a remembered sign-in gave.
+#[derive(Debug)]
+pub enum Restored {
+    Tokens(Tokens),
+    /// Nothing is remembered for this user and profile.
+    Nothing,
+    /// The secret store could not be asked (no keyring in this session, or locked).
+    StoreUnavailable(SecretError),
+    /// The server refused the refresh; a revoked or expired one was forgotten.
+    Refused(CognitoError),
+}
+
+/// Fresh tokens from the sign-in remembered for `username` with `profile`.
+pub async fn restore(
+    secrets: &Secrets,
+    client: &CognitoClient,
+    profile: &str,
+    username: &str,
+) -> Restored {
+    let account = secrets::session_account(profile, username);
+    let remembered = match secrets.remembered(account.clone()).await {
+        Ok(Some(remembered)) => remembered,
+        Ok(None) => return Restored::Nothing,
+        Err(e) => return Restored::StoreUnavailable(e),
+    };
+    match client
+        .refresh(&remembered.refresh, &remembered.username)
+        .await
+    {
+        Ok(tokens) => Restored::Tokens(tokens),
+        Err(e) => {
+            if e.kind() == Some(ErrorKind::InvalidRefreshToken)
+                && let Err(problem) = secrets.delete(account).await
+            {
+                tracing::info!(error = %problem, "a refused remembered sign-in could not be deleted");
+            }
+            Restored::Refused(e)
+        }
+    }
+}
+
+/// Forgets the sign-in remembered for `username` with `profile` (nothing remembered is
+/// not an error).
+pub async fn forget(secrets: &Secrets, profile: &str, username: &str) -> Result<(), SecretError> {
+    secrets
+        .delete(secrets::session_account(profile, username))
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::secrets::{MemoryStore, SecretStore as _};
+
+    #[tokio::test]
+    async fn nothing_remembered_and_a_store_that_is_not_there_are_told_apart() {
+        let store = Arc::new(MemoryStore::default());
+        let secrets = Secrets::Store(store.clone());
+        let client = CognitoClient::new(
+            url::Url::parse("http://127.0.0.1:9/").expect("url"),
+            "1example23456789abcdefghij",
+            None,
+            crate::cognito::Timeouts::default(),
+        )
+        .expect("client");
+        assert!(matches!(
+            restore(&secrets, &client, "p", "alice").await,
+            Restored::Nothing
+        ));
+        forget(&secrets, "p", "alice")
+            .await
+            .expect("forgetting nothing is fine");
+        store
+            .set(
+                &secrets::session_account("p", "alice"),
+                b"not a remembered sign-in",
+            )
+            .expect("set");
+        assert!(matches!(
+            restore(&secrets, &client, "p", "alice").await,
+            Restored::Nothing
+        ));
+    }
+}
