@@ -5,7 +5,7 @@ use super::{Action, App};
 use crate::api::ConvertRequest;
 use crate::i18n::Lang;
 use crate::i18n::ui::convert as t;
-use crate::validate::{self, Hint, Problem};
+use crate::validate::{ConvertDraft, Hint, Problem};
 
 #[derive(Default)]
 pub struct ConvertState {
@@ -32,48 +32,12 @@ impl ConvertState {
         }
     }
 
-    /// The request when every field is valid, else the problems by field.
-    fn check(&self) -> Checked {
-        let bucket = validate::bucket(self.bucket.trim()).err();
-        let (pdf, pdf_hint) = split(validate::prefix(&self.pdf_prefix));
-        let (upload, upload_hint) = split(validate::prefix(&self.upload_prefix));
-        let (pair, pair_hint) = if pdf.is_none() && upload.is_none() {
-            split(validate::prefix_pair(&self.pdf_prefix, &self.upload_prefix))
-        } else {
-            (None, None)
-        };
-        Checked {
-            bucket,
-            pdf,
-            pdf_hint,
-            upload,
-            upload_hint,
-            pair,
-            pair_hint,
+    fn draft(&self) -> ConvertDraft {
+        ConvertDraft {
+            bucket: self.bucket.clone(),
+            pdf_prefix: self.pdf_prefix.clone(),
+            upload_prefix: self.upload_prefix.clone(),
         }
-    }
-}
-
-fn split(result: Result<Option<Hint>, Problem>) -> (Option<Problem>, Option<Hint>) {
-    match result {
-        Ok(hint) => (None, hint),
-        Err(problem) => (Some(problem), None),
-    }
-}
-
-struct Checked {
-    bucket: Option<Problem>,
-    pdf: Option<Problem>,
-    pdf_hint: Option<Hint>,
-    upload: Option<Problem>,
-    upload_hint: Option<Hint>,
-    pair: Option<Problem>,
-    pair_hint: Option<Hint>,
-}
-
-impl Checked {
-    fn valid(&self) -> bool {
-        self.bucket.is_none() && self.pdf.is_none() && self.upload.is_none() && self.pair.is_none()
     }
 }
 
@@ -106,7 +70,7 @@ impl App {
                 lang.text(t::THIS_PROFILE_HAS_NO_API_URL),
             );
         }
-        let checked = self.convert.check();
+        let checked = self.convert.draft().check();
         let rows = [
             (
                 Field::Bucket,
@@ -152,7 +116,7 @@ impl App {
             ui.colored_label(ui.visuals().warn_fg_color, hint.sentence(lang));
         }
         ui.add_space(8.0);
-        let ready = checked.valid() && has_api && self.is_signed_in();
+        let ready = checked.request().is_some() && has_api && self.is_signed_in();
         let shortcut = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
         let clicked = ui
             .horizontal(|ui| {
@@ -166,14 +130,18 @@ impl App {
                 clicked
             })
             .inner;
-        if !checked.valid() {
+        if checked.request().is_none() {
             ui.weak(lang.text(t::START_IS_AVAILABLE_ONCE_EVERY_FIELD));
         }
-        let request = ConvertRequest {
-            source_bucket: self.convert.bucket.trim().to_owned(),
-            pdf_prefix: self.convert.pdf_prefix.clone(),
-            upload_prefix: self.convert.upload_prefix.clone(),
-        };
+        // What would be sent, shown even while a field is still wrong.
+        let request = checked
+            .request()
+            .cloned()
+            .unwrap_or_else(|| ConvertRequest {
+                source_bucket: self.convert.bucket.trim().to_owned(),
+                pdf_prefix: self.convert.pdf_prefix.clone(),
+                upload_prefix: self.convert.upload_prefix.clone(),
+            });
         ui.add_space(8.0);
         egui::CollapsingHeader::new(lang.text(t::REQUEST_BODY))
             .default_open(false)
@@ -181,8 +149,11 @@ impl App {
                 let body = serde_json::to_string_pretty(&request).unwrap_or_default();
                 ui.monospace(body);
             });
-        if ready && (clicked || shortcut) {
-            self.ask(Action::StartJob(request));
+        if ready
+            && (clicked || shortcut)
+            && let Some(request) = checked.request()
+        {
+            self.ask(Action::StartJob(request.clone()));
         }
     }
 
