@@ -181,7 +181,11 @@ fn main() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let baseline = peak_rss_kib();
 
-    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num3]);
+    // The app reads its files off the UI thread: wait for that, then open the Jobs tab
+    // (the second tab before signing in).
+    runtime.block_on(harness.state().idle());
+    harness.step();
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num2]);
     let start = Instant::now();
     let mut frames = Vec::new();
     let deadline = start + Duration::from_mins(10);
