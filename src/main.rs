@@ -6,6 +6,7 @@ use clap::FromArgMatches as _;
 use receipt_desk::cli::{self, Cli};
 use receipt_desk::config::ThemePref;
 use receipt_desk::i18n::Lang;
+use receipt_desk::i18n::cli::start as t;
 use receipt_desk::{logging, ui};
 
 fn main() -> ExitCode {
@@ -18,11 +19,7 @@ fn main() -> ExitCode {
     let runtime = match receipt_desk::runtime() {
         Ok(runtime) => runtime,
         Err(e) => {
-            let text = match lang {
-                Lang::En => format!("cannot start the async runtime: {e}"),
-                Lang::Ja => format!("非同期ランタイムを起動できません: {e}"),
-            };
-            return fail(cli::EXIT_FAILURE, &text);
+            return fail(cli::EXIT_FAILURE, &t::runtime_failed(&e, lang));
         }
     };
     if cli.command.is_none() {
@@ -55,13 +52,7 @@ fn run_window(cli: &Cli, runtime: &tokio::runtime::Runtime, lang: Lang) -> ExitC
     });
     match ui::run(options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(
-            cli::EXIT_FAILURE,
-            &match lang {
-                Lang::En => format!("the window could not open: {e}"),
-                Lang::Ja => format!("ウィンドウを開けませんでした: {e}"),
-            },
-        ),
+        Err(e) => fail(cli::EXIT_FAILURE, &t::window_failed(&e, lang)),
     }
 }
 

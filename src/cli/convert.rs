@@ -16,6 +16,7 @@ use super::{
 };
 use crate::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, ConvertResult};
 use crate::config::{self, Config};
+use crate::i18n::cli::convert as t;
 use crate::i18n::{self, Lang};
 use crate::session::{Session, SessionError};
 use crate::thumbs::{Item, Thumbnailer};
@@ -68,25 +69,22 @@ fn request(
     profile: &config::Profile,
     lang: Lang,
 ) -> Result<ConvertRequest, CliError> {
-    let pick = |given: &Option<String>, default: &Option<String>, flag: &str| {
-        given.clone().or_else(|| default.clone()).ok_or_else(|| {
-            failure(
-                EXIT_USAGE,
-                match lang {
-                    Lang::En => format!("--{flag} is missing (and the profile has no default)"),
-                    Lang::Ja => {
-                        format!("--{flag} がありません（プロファイルにも既定値がありません）")
-                    }
-                },
-            )
-        })
+    let given_or_default = |given: &Option<String>, default: &Option<String>, flag: &str| {
+        given
+            .clone()
+            .or_else(|| default.clone())
+            .ok_or_else(|| failure(EXIT_USAGE, t::missing_flag(flag, lang)))
     };
     let request = ConvertRequest {
-        source_bucket: pick(&args.bucket, &profile.bucket, "bucket")?
+        source_bucket: given_or_default(&args.bucket, &profile.bucket, "bucket")?
             .trim()
             .to_owned(),
-        pdf_prefix: pick(&args.pdf_prefix, &profile.pdf_prefix, "pdf-prefix")?,
-        upload_prefix: pick(&args.upload_prefix, &profile.upload_prefix, "upload-prefix")?,
+        pdf_prefix: given_or_default(&args.pdf_prefix, &profile.pdf_prefix, "pdf-prefix")?,
+        upload_prefix: given_or_default(
+            &args.upload_prefix,
+            &profile.upload_prefix,
+            "upload-prefix",
+        )?,
     };
     let bad = |flag: &str, problem: &validate::Problem| {
         failure(EXIT_USAGE, format!("--{flag}: {}", problem.sentence(lang)))
@@ -128,10 +126,7 @@ impl Progress {
     fn new(lang: Lang) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(0);
-            let template = lang.pick(
-                "{spinner} {msg} [{bar:30}] {pos}/{len} pages",
-                "{spinner} {msg} [{bar:30}] {pos}/{len} ページ",
-            );
+            let template = lang.text(t::PROGRESS_TEMPLATE);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(template)
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -156,10 +151,7 @@ impl Progress {
                 bar.set_length(total);
                 bar.set_position(done);
             }
-            None => say(&match self.lang {
-                Lang::En => format!("job {job_id}: {done}/{total} pages"),
-                Lang::Ja => format!("ジョブ {job_id}: {done}/{total} ページ"),
-            }),
+            None => say(&t::job_progress(job_id, done, total, self.lang)),
         }
     }
 
@@ -180,10 +172,7 @@ pub(super) async fn convert(context: &Context, args: &ConvertArgs) -> Result<(),
         result = run(context, args) => result,
         _ = tokio::signal::ctrl_c() => Err(failure(
             EXIT_INTERRUPTED,
-            context.lang.pick(
-                "stopped. A job the API already accepted may still finish on the server: check the upload prefix.",
-                "中止しました。API が受け付けたジョブはサーバー側で完了する可能性があります。アップロード先を確認してください。",
-            ),
+            context.lang.text(t::STOPPED),
         )),
     }
 }
@@ -196,15 +185,10 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::from_config(&e, lang))?;
     // Checked before any password is asked for.
     let request = request(args, profile, lang)?;
-    let api_url = profile.api_url.clone().ok_or_else(|| {
-        failure(
-            EXIT_USAGE,
-            lang.pick(
-                "the profile has no api_url: set it with `receipt-desk profile set NAME --api-url https://…/Prod`",
-                "プロファイルに api_url がありません。`receipt-desk profile set NAME --api-url https://…/Prod` で設定してください",
-            ),
-        )
-    })?;
+    let api_url = profile
+        .api_url
+        .clone()
+        .ok_or_else(|| failure(EXIT_USAGE, lang.text(t::NO_API_URL)))?;
     let api_url = config::service_url(&api_url).map_err(|p| {
         failure(
             EXIT_USAGE,
@@ -246,12 +230,7 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
                             .to_string(),
                     );
                 } else {
-                    print_line(&match lang {
-                        Lang::En => format!("job {job_id} accepted; status: {status_url}"),
-                        Lang::Ja => {
-                            format!("ジョブ {job_id} を受け付けました。状態: {status_url}")
-                        }
-                    });
+                    print_line(&t::job_accepted(&job_id, &status_url, lang));
                 }
                 return Ok(());
             }
@@ -287,21 +266,7 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
                 )
             })
             .collect();
-        Err(failure(
-            EXIT_PARTIAL,
-            match lang {
-                Lang::En => format!(
-                    "{} PDF(s) failed: {}",
-                    result.failed.len(),
-                    names.join(", ")
-                ),
-                Lang::Ja => format!(
-                    "{} 件の PDF が失敗しました: {}",
-                    result.failed.len(),
-                    names.join("、")
-                ),
-            },
-        ))
+        Err(failure(EXIT_PARTIAL, t::pdfs_failed(&names, lang)))
     }
 }
 
@@ -323,12 +288,7 @@ fn pad(text: &str, width: usize, right: bool) -> String {
 /// The result table's lines: columns aligned by display width, so Japanese file names
 /// line up with ASCII ones.
 fn table_lines(result: &ConvertResult, lang: Lang) -> Vec<String> {
-    let headers = [
-        lang.pick("key", "キー"),
-        lang.pick("page", "ページ"),
-        lang.pick("size", "サイズ"),
-        lang.pick("bytes", "バイト"),
-    ];
+    let headers = [t::KEY, t::PAGE, t::SIZE, t::BYTES].map(|header| lang.text(header));
     let rows: Vec<[String; 4]> = result
         .converted
         .iter()
@@ -368,10 +328,7 @@ fn table_lines(result: &ConvertResult, lang: Lang) -> Vec<String> {
     }
     for failed in &result.failed {
         let reason = i18n::failure_reason(failed.reason.as_deref(), &failed.error, lang);
-        lines.push(match lang {
-            Lang::En => format!("FAILED {}: {reason}", failed.source_key),
-            Lang::Ja => format!("失敗 {}: {reason}", failed.source_key),
-        });
+        lines.push(t::failed_row(&failed.source_key, &reason, lang));
     }
     lines
 }
@@ -380,22 +337,13 @@ fn print_table(result: &ConvertResult, request: &ConvertRequest, lang: Lang) {
     for line in table_lines(result, lang) {
         print_line(&line);
     }
-    print_line(&match lang {
-        Lang::En => format!(
-            "{} page(s) written under s3://{}/{}; {} PDF(s) failed.",
-            result.converted.len(),
-            request.source_bucket,
-            request.upload_prefix,
-            result.failed.len()
-        ),
-        Lang::Ja => format!(
-            "{} ページを s3://{}/{} に書き出しました。失敗した PDF: {} 件。",
-            result.converted.len(),
-            request.source_bucket,
-            request.upload_prefix,
-            result.failed.len()
-        ),
-    });
+    print_line(&t::summary(
+        result.converted.len(),
+        &request.source_bucket,
+        &request.upload_prefix,
+        result.failed.len(),
+        lang,
+    ));
 }
 
 /// Downloads every page into `dir`: the window's Save all (`crate::save`), so the same
@@ -429,20 +377,7 @@ async fn download(
         || {},
     )
     .await;
-    say(&match lang {
-        Lang::En => format!(
-            "Downloaded {} page(s) to {}; {} already there were kept.",
-            report.saved,
-            dir.display(),
-            report.skipped
-        ),
-        Lang::Ja => format!(
-            "{} ページを {} にダウンロードしました。既存の {} 件はそのままです。",
-            report.saved,
-            dir.display(),
-            report.skipped
-        ),
-    });
+    say(&t::downloaded(report.saved, dir, report.skipped, lang));
     if report.failed.is_empty() {
         Ok(())
     } else {

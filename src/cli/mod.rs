@@ -21,23 +21,7 @@ use crate::i18n::{self, Lang};
 pub use help::{command, lang_from_args};
 
 /// Exit codes, as `--help` documents them.
-pub const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  an unexpected failure (a file could not be written, for example)
-  2  usage: bad arguments, an unknown or invalid profile
-  3  authentication: Cognito refused the sign-in or a challenge answer, or a remembered sign-in cannot be used
-  4  network: Cognito or the API could not be reached, timed out or answered with something unreadable
-  5  refused: the API refused the conversion (401 after a refresh, 403, 4xx, 5xx, 504)
-  6  partial: the job ran but some PDFs failed (they are named on stderr)
-  130  stopped with Ctrl+C (the job may still finish on the server)
-
-Without a command, the desktop window opens.
-
-Environment:
-  RECEIPT_DESK_CONFIG         the config file (instead of the platform config dir)
-  RECEIPT_DESK_CLIENT_SECRET  the app client secret, for app clients that have one
-  LANG / LC_ALL               messages in Japanese for ja_* locales";
+pub const EXIT_CODES: &str = i18n::cli::help::EXIT_CODES.en;
 
 #[derive(Debug, Parser)]
 #[command(

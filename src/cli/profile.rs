@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 use super::{CliError, Context, header_style_name, print_line, token_kind_name};
 use crate::config::{HeaderStyle, Profile, TokenKind};
 use crate::i18n::Lang;
+use crate::i18n::cli::profile as t;
 use crate::secrets::{self, Secrets};
 
 #[derive(Debug, Subcommand)]
@@ -64,12 +65,8 @@ pub struct SetArgs {
 /// Reads the secret from stdin and files it in the keyring under the profile.
 async fn store_client_secret(profile: &str, lang: Lang) -> Result<(), CliError> {
     let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line).map_err(|e| {
-        CliError::usage(match lang {
-            Lang::En => format!("cannot read the client secret from stdin: {e}"),
-            Lang::Ja => format!("標準入力からクライアントシークレットを読み込めません: {e}"),
-        })
-    })?;
+    std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)
+        .map_err(|e| CliError::usage(t::cannot_read_client_secret(&e, lang)))?;
     let secret = line.trim().to_owned();
     zeroize::Zeroize::zeroize(&mut line);
     let account = secrets::client_secret_account(profile);
@@ -79,15 +76,11 @@ async fn store_client_secret(profile: &str, lang: Lang) -> Result<(), CliError> 
         Secrets::Keyring.set(account, secret.into_bytes()).await
     };
     result.map_err(|e| {
-        let env = super::login::CLIENT_SECRET_ENV;
-        CliError::failure(match lang {
-            Lang::En => format!(
-                "the client secret was not saved: {e}. It is never written to a file; set {env} instead for this shell."
-            ),
-            Lang::Ja => format!(
-                "クライアントシークレットを保存できませんでした: {e}。ファイルには書き込みません。代わりにこのシェルで {env} を設定してください。"
-            ),
-        })
+        CliError::failure(t::client_secret_not_saved(
+            &e,
+            super::login::CLIENT_SECRET_ENV,
+            lang,
+        ))
     })
 }
 
@@ -111,18 +104,7 @@ pub(super) async fn run(context: &Context, action: ProfileAction) -> Result<(), 
             config
                 .save(&context.config_path)
                 .map_err(|e| CliError::from_config(&e, lang))?;
-            print_line(&match lang {
-                Lang::En => format!(
-                    "Saved profile {} in {}",
-                    args.name,
-                    context.config_path.display()
-                ),
-                Lang::Ja => format!(
-                    "プロファイル {} を {} に保存しました",
-                    args.name,
-                    context.config_path.display()
-                ),
-            });
+            print_line(&t::saved(&args.name, &context.config_path, lang));
         }
         ProfileAction::List => {
             for name in config.profiles.keys() {
@@ -145,10 +127,7 @@ pub(super) async fn run(context: &Context, action: ProfileAction) -> Result<(), 
         }
         ProfileAction::Remove { name } => {
             if config.profiles.remove(&name).is_none() {
-                return Err(CliError::usage(match lang {
-                    Lang::En => format!("there is no profile named \"{name}\""),
-                    Lang::Ja => format!("「{name}」という名前のプロファイルはありません"),
-                }));
+                return Err(CliError::usage(t::no_such_profile(&name, lang)));
             }
             if config.default_profile.as_ref() == Some(&name) {
                 config.default_profile = None;
@@ -156,10 +135,7 @@ pub(super) async fn run(context: &Context, action: ProfileAction) -> Result<(), 
             config
                 .save(&context.config_path)
                 .map_err(|e| CliError::from_config(&e, lang))?;
-            print_line(&match lang {
-                Lang::En => format!("Removed profile {name}"),
-                Lang::Ja => format!("プロファイル {name} を削除しました"),
-            });
+            print_line(&t::removed(&name, lang));
         }
     }
     Ok(())
@@ -194,7 +170,7 @@ fn apply(profile: &mut Profile, args: &SetArgs) {
 }
 
 fn fields(profile: &Profile, lang: Lang) -> Vec<(&'static str, String)> {
-    let unset = lang.pick("(not set)", "（未設定）");
+    let unset = lang.text(t::NOT_SET);
     let or_unset = |v: &Option<String>| v.clone().unwrap_or_else(|| unset.to_owned());
     vec![
         ("region", or_unset(&profile.region)),

@@ -8,6 +8,7 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use crate::credentials::Password;
 use crate::i18n::Lang;
+use crate::i18n::cli::prompt as t;
 
 pub trait Prompter {
     /// A visible answer (a username, a code, a choice).
@@ -63,12 +64,7 @@ impl Prompter for LinePrompter {
     fn line(&mut self, prompt: &str) -> std::io::Result<String> {
         {
             let mut err = std::io::stderr().lock();
-            writeln!(
-                err,
-                "{prompt}: {}",
-                self.lang
-                    .pick("(reading from stdin)", "（標準入力から読み込みます）")
-            )?;
+            writeln!(err, "{prompt}: {}", self.lang.text(t::READING_FROM_STDIN))?;
         }
         read_stdin_line(prompt, self.lang)
     }
@@ -88,10 +84,7 @@ fn read_stdin_line(prompt: &str, lang: Lang) -> std::io::Result<String> {
     if read == 0 {
         return Err(std::io::Error::new(
             std::io::ErrorKind::UnexpectedEof,
-            match lang {
-                Lang::En => format!("stdin ended before an answer to \"{prompt}\""),
-                Lang::Ja => format!("「{prompt}」への回答を読む前に標準入力が終わりました"),
-            },
+            t::stdin_ended(prompt, lang),
         ));
     }
     // Only the line ending goes: spaces may be part of a password.

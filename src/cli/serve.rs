@@ -7,6 +7,7 @@ use reqwest::Url;
 
 use super::{CliError, print_line};
 use crate::i18n::Lang;
+use crate::i18n::cli::serve as t;
 use crate::local::authorizer::{Accept, AuthorizerMode, BearerPrefix};
 use crate::local::convert::ConvertSettings;
 use crate::local::{self, ExternalIssuer, StackOptions, demo, idp};
@@ -58,12 +59,7 @@ pub(super) async fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
     let data_dir = args
         .data
         .or_else(StackOptions::default_data_dir)
-        .ok_or_else(|| {
-            CliError::usage(lang.pick(
-                "no data folder could be found: pass --data DIR",
-                "データフォルダーが見つかりません。--data DIR を指定してください",
-            ))
-        })?;
+        .ok_or_else(|| CliError::usage(lang.text(t::NO_DATA_FOLDER)))?;
     let pool = args
         .pool
         .as_deref()

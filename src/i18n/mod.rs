@@ -4,6 +4,7 @@
 //! `__type`, the request id) come last, so a person can quote them to an administrator.
 
 mod api;
+pub mod cli;
 mod cognito;
 mod config;
 pub mod form;

@@ -8,6 +8,8 @@ use crate::cli::prompt::{Prompter, Spinner};
 use crate::cognito::{
     AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoClient, CognitoError, ErrorKind,
 };
+use crate::i18n::cli::challenge as t;
+use crate::i18n::cli::login::SIGNING_IN;
 use crate::i18n::{self, Lang};
 
 /// How many times a person at a terminal may retry a wrong code or a rejected password.
@@ -24,7 +26,7 @@ pub(super) async fn answer_challenge(
     let io_error = |e: std::io::Error| CliError::usage(e.to_string());
     for attempt in 1..=TRIES {
         let answer = ask(challenge, prompter, lang).map_err(io_error)?;
-        let spinner = Spinner::start(lang.pick("Signing in…", "サインインしています…"));
+        let spinner = Spinner::start(lang.text(SIGNING_IN));
         let responded = client.respond(challenge, &answer).await;
         drop(spinner);
         match responded {
@@ -52,38 +54,22 @@ fn ask(
             required_attributes,
             ..
         } => {
-            prompter.say(&match lang {
-                Lang::En => format!(
-                    "{} must choose a new password (the one used was temporary).",
-                    challenge.username
-                ),
-                Lang::Ja => format!(
-                    "{} は新しいパスワードを設定する必要があります（使用したパスワードは一時パスワードです）。",
-                    challenge.username
-                ),
-            });
+            prompter.say(&t::must_choose_new_password(&challenge.username, lang));
             let mut attributes = BTreeMap::new();
             for attribute in required_attributes {
-                let value = prompter.line(&match lang {
-                    Lang::En => format!("Your {attribute} (required by the user pool)"),
-                    Lang::Ja => format!("{attribute}（ユーザープールで必須）"),
-                })?;
+                let value = prompter.line(&t::required_attribute(attribute, lang))?;
                 attributes.insert(attribute.clone(), value.trim().to_owned());
             }
             let password = loop {
-                let first = prompter.secret(lang.pick("New password", "新しいパスワード"))?;
+                let first = prompter.secret(lang.text(t::NEW_PASSWORD))?;
                 if !prompter.is_interactive() {
                     break first;
                 }
-                let again =
-                    prompter.secret(lang.pick("New password again", "新しいパスワード（確認）"))?;
+                let again = prompter.secret(lang.text(t::NEW_PASSWORD_AGAIN))?;
                 if first == again {
                     break first;
                 }
-                prompter.say(lang.pick(
-                    "The two passwords differ. Try again.",
-                    "2 つのパスワードが一致しません。もう一度入力してください。",
-                ));
+                prompter.say(lang.text(t::PASSWORDS_DIFFER));
             };
             Ok(ChallengeAnswer::NewPassword {
                 password,
@@ -91,40 +77,21 @@ fn ask(
             })
         }
         ChallengeKind::SoftwareTokenMfa { device_name } => {
-            let from = device_name
-                .as_deref()
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default();
-            let prompt = match lang {
-                Lang::En => format!("6-digit code from your authenticator app{from}"),
-                Lang::Ja => format!("認証アプリの 6 桁のコード{from}"),
-            };
+            let prompt = t::authenticator_code(device_name.as_deref(), lang);
             prompter.line(&prompt).map(ChallengeAnswer::Code)
         }
         ChallengeKind::SmsMfa { destination } | ChallengeKind::EmailOtp { destination } => {
             let sms = matches!(challenge.kind, ChallengeKind::SmsMfa { .. });
-            let to = destination
-                .as_deref()
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default();
-            let prompt = match (lang, sms) {
-                (Lang::En, true) => format!("Code sent by SMS{to}"),
-                (Lang::En, false) => format!("Code sent by e-mail{to}"),
-                (Lang::Ja, true) => format!("SMS で送信されたコード{to}"),
-                (Lang::Ja, false) => format!("メールで送信されたコード{to}"),
-            };
+            let prompt = t::sent_code(sms, destination.as_deref(), lang);
             prompter.line(&prompt).map(ChallengeAnswer::Code)
         }
         ChallengeKind::SelectMfaType { options } => {
-            prompter.say(lang.pick(
-                "Choose how to receive your sign-in code:",
-                "サインインコードの受け取り方法を選んでください:",
-            ));
+            prompter.say(lang.text(t::CHOOSE_METHOD));
             for (i, option) in options.iter().enumerate() {
                 prompter.say(&format!("  {}. {}", i + 1, mfa_label(option, lang)));
             }
             loop {
-                let choice = prompter.line(lang.pick("Number", "番号"))?;
+                let choice = prompter.line(lang.text(t::NUMBER))?;
                 let choice = choice.trim();
                 let picked = choice
                     .parse::<usize>()
@@ -138,12 +105,7 @@ fn ask(
                     None => {
                         return Err(std::io::Error::new(
                             std::io::ErrorKind::InvalidInput,
-                            match lang {
-                                Lang::En => {
-                                    format!("\"{choice}\" is not one of the listed methods")
-                                }
-                                Lang::Ja => format!("「{choice}」は一覧にある方法ではありません"),
-                            },
+                            t::not_a_listed_method(choice, lang),
                         ));
                     }
                 }

@@ -8,7 +8,8 @@ use super::prompt_say;
 use super::remembered::{keyring_problem, mark_remembered};
 use crate::cli::{CliError, Context, LogoutArgs, print_line};
 use crate::cognito::{CognitoError, ErrorKind, Revocation};
-use crate::i18n::{self, Lang};
+use crate::i18n::cli::logout as t;
+use crate::i18n;
 use crate::secrets;
 
 pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Result<(), CliError> {
@@ -19,10 +20,7 @@ pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Resu
         .clone()
         .or_else(|| opened.profile.username.clone())
     else {
-        return Err(CliError::usage(lang.pick(
-            "No one has signed in with this profile: nothing to sign out.",
-            "このプロファイルでサインインしたユーザーがいません。サインアウトするものはありません。",
-        )));
+        return Err(CliError::usage(lang.text(t::NO_ONE_SIGNED_IN)));
     };
     let account = secrets::session_account(&opened.name, &username);
     let stored = match keyring_get(account.clone()).await {
@@ -37,16 +35,7 @@ pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Resu
     };
     let Some(remembered) = stored else {
         mark_remembered(context, &opened.name, &username, false);
-        print_line(&match lang {
-            Lang::En => format!(
-                "{username} has no remembered sign-in with profile {}; nothing to do.",
-                opened.name
-            ),
-            Lang::Ja => format!(
-                "{username} にはプロファイル {} で記憶されたサインインがありません。何もしません。",
-                opened.name
-            ),
-        });
+        print_line(&t::nothing_remembered(&username, &opened.name, lang));
         return Ok(());
     };
     // The local part always happens: the keyring entry goes first.
@@ -72,30 +61,12 @@ pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Resu
         Err(e) => remote_problems.push(i18n::cognito_error(&e, lang)),
     }
     if let Err(e) = deleted {
-        return Err(CliError::failure(match lang {
-            Lang::En => format!("the remembered sign-in could not be deleted: {e}"),
-            Lang::Ja => format!("記憶されたサインインを削除できませんでした: {e}"),
-        }));
+        return Err(CliError::failure(t::not_deleted(&e, lang)));
     }
     mark_remembered(context, &opened.name, &username, false);
-    print_line(&match lang {
-        Lang::En => format!(
-            "Signed out {username} (profile {}); the remembered sign-in is deleted.",
-            opened.name
-        ),
-        Lang::Ja => format!(
-            "{username} をサインアウトしました（プロファイル {}）。記憶されたサインインを削除しました。",
-            opened.name
-        ),
-    });
+    print_line(&t::signed_out(&username, &opened.name, lang));
     for problem in remote_problems {
-        prompt_say(&format!(
-            "{} {problem}",
-            lang.pick(
-                "The server could not be told (the sign-out on this computer is done):",
-                "サーバーへの通知はできませんでした（このコンピューターでのサインアウトは完了しています）:",
-            )
-        ));
+        prompt_say(&format!("{} {problem}", lang.text(t::SERVER_NOT_TOLD)));
     }
     Ok(())
 }

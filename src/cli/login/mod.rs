@@ -25,6 +25,7 @@ use self::remembered::{mark_remembered, remember};
 use self::sign_in::sign_in;
 pub(super) use self::token::token;
 use super::{CliError, Context, LoginArgs, print_line};
+use crate::i18n::cli::login as t;
 use crate::i18n::{self, Lang};
 
 pub(super) async fn login(context: &Context, args: &LoginArgs) -> Result<(), CliError> {
@@ -59,16 +60,7 @@ pub(super) async fn login(context: &Context, args: &LoginArgs) -> Result<(), Cli
         prompt_say(i18n::sign_in_not_remembered(lang));
     }
     let until = describe_expiry(signed_in.tokens.expires_at, Timestamp::now(), lang);
-    print_line(&match lang {
-        Lang::En => format!(
-            "Signed in as {who} (profile {}). The session is valid until {until}.",
-            signed_in.profile
-        ),
-        Lang::Ja => format!(
-            "{who} としてサインインしました（プロファイル {}）。セッションの有効期限は {until} です。",
-            signed_in.profile
-        ),
-    });
+    print_line(&t::signed_in(&who, &signed_in.profile, &until, lang));
     Ok(())
 }
 
@@ -81,11 +73,7 @@ pub(super) fn prompt_say(text: &str) {
 fn describe_expiry(expires_at: Timestamp, now: Timestamp, lang: Lang) -> String {
     let zoned = expires_at.to_zoned_datetime(TimeZone::system());
     let minutes = (expires_at.as_second() - now.as_second()).max(0) / 60;
-    let when = zoned.strftime("%Y-%m-%d %H:%M %Z");
-    match lang {
-        Lang::En => format!("{when} (in {minutes} min)"),
-        Lang::Ja => format!("{when}（あと {minutes} 分）"),
-    }
+    t::expiry(&zoned.strftime("%Y-%m-%d %H:%M %Z"), minutes, lang)
 }
 
 #[cfg(test)]

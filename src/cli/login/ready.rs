@@ -9,6 +9,7 @@ use super::sign_in::sign_in;
 use crate::cli::{CliError, Context, SignInArgs};
 use crate::cognito::{CognitoClient, Tokens};
 use crate::config::Profile;
+use crate::i18n::cli::login as t;
 
 /// A signed-in profile for a command that calls the API: its name, settings and tokens,
 /// from the remembered sign-in when there is one, else after signing in.
@@ -42,13 +43,7 @@ pub(in crate::cli) async fn ready(context: &Context, args: &SignInArgs) -> Resul
         {
             return Err(CliError {
                 code: crate::cli::EXIT_AUTH,
-                message: context
-                    .lang
-                    .pick(
-                        "the remembered sign-in was refused and there is no terminal to ask for a password: run `receipt-desk login --remember` again (or pass --password-stdin)",
-                        "記憶されたサインインが拒否され、パスワードを尋ねる端末がありません。`receipt-desk login --remember` をもう一度実行してください（または --password-stdin を使ってください）",
-                    )
-                    .to_owned(),
+                message: context.lang.text(t::REFUSED_AND_NO_TERMINAL).to_owned(),
             });
         }
         // Remembered, but in a keyring this session cannot reach (cron): say where it is

@@ -10,6 +10,7 @@ use crate::cli::Context;
 use crate::cli::prompt::Spinner;
 use crate::cognito::{ErrorKind, Tokens};
 use crate::config::Config;
+use crate::i18n::cli::login as t;
 use crate::i18n::{self, Lang};
 use crate::secrets::{SecretError, Secrets};
 
@@ -26,13 +27,7 @@ pub(super) fn keyring_problem(error: &SecretError, lang: Lang) -> String {
         SecretError::Unavailable(detail) => {
             format!("{} ({detail})", i18n::keyring_unreachable(lang))
         }
-        other => format!(
-            "{} ({other})",
-            lang.pick(
-                "The remembered sign-in is in the system keyring, which did not give it back (locked, or access denied). Unlock the keyring, or pass --password-stdin with the password from a file only you can read (chmod 600).",
-                "記憶されたサインインはシステムのキーリングにありますが、取り出せませんでした（ロック中、またはアクセス拒否）。キーリングのロックを解除するか、自分だけが読めるファイル（chmod 600）のパスワードを --password-stdin で渡してください。",
-            )
-        ),
+        other => format!("{} ({other})", lang.text(t::KEYRING_KEPT_IT)),
     }
 }
 
@@ -74,10 +69,7 @@ pub(super) async fn restore(
         return Restored::Nothing;
     };
     let noted = opened.config.is_remembered(&opened.name, &username);
-    let spinner = Spinner::start(context.lang.pick(
-        "Restoring the remembered sign-in…",
-        "記憶されたサインインを復元しています…",
-    ));
+    let spinner = Spinner::start(context.lang.text(t::RESTORING));
     let restored =
         account::restore(&Secrets::Keyring, &opened.client, &opened.name, &username).await;
     drop(spinner);
@@ -97,10 +89,7 @@ pub(super) async fn restore(
         account::Restored::Refused(e) => {
             prompt_say(&format!(
                 "{} {}",
-                context.lang.pick(
-                    "The remembered sign-in could not be used; sign in again.",
-                    "記憶されたサインインは使えませんでした。もう一度サインインしてください。",
-                ),
+                context.lang.text(t::REMEMBERED_UNUSABLE),
                 i18n::cognito_error(&e, context.lang)
             ));
             // `account::restore` forgot a revoked or expired one; the note goes too.

@@ -6,7 +6,7 @@ use super::open_profile::OpenedProfile;
 use crate::cli::prompt::{self, Spinner};
 use crate::cli::{CliError, Context, SignInArgs};
 use crate::cognito::{AuthStep, Tokens};
-use crate::i18n::Lang;
+use crate::i18n::cli::login as t;
 
 /// Who signed in with which profile, and their tokens.
 pub(super) struct SignedIn {
@@ -32,20 +32,17 @@ pub(super) async fn sign_in(
     let username = match args.username.clone().or_else(|| profile.username.clone()) {
         Some(u) if !u.trim().is_empty() => u.trim().to_owned(),
         _ => prompter
-            .line(lang.pick("Username", "ユーザー名"))
+            .line(lang.text(t::USERNAME))
             .map_err(io_error)?
             .trim()
             .to_owned(),
     };
     let password = prompter
-        .secret(&match lang {
-            Lang::En => format!("Password for {username}"),
-            Lang::Ja => format!("{username} のパスワード"),
-        })
+        .secret(&t::password_for(&username, lang))
         .map_err(io_error)?;
 
     tracing::info!(profile = %name, endpoint = %client.endpoint(), "signing in");
-    let spinner = Spinner::start(lang.pick("Signing in…", "サインインしています…"));
+    let spinner = Spinner::start(lang.text(t::SIGNING_IN));
     let mut step = client
         .sign_in(&username, &password)
         .await

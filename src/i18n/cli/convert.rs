@@ -1,0 +1,111 @@
+//! Sentences of `receipt-desk convert`: progress, the result table and summary, and why
+//! it stopped.
+
+use std::path::Path;
+
+use crate::i18n::{Lang, Text};
+
+/// indicatif's template for the progress bar on a terminal.
+pub const PROGRESS_TEMPLATE: Text = Text {
+    en: "{spinner} {msg} [{bar:30}] {pos}/{len} pages",
+    ja: "{spinner} {msg} [{bar:30}] {pos}/{len} ページ",
+};
+
+/// Ctrl+C while a job runs.
+pub const STOPPED: Text = Text {
+    en: "stopped. A job the API already accepted may still finish on the server: check the upload prefix.",
+    ja: "中止しました。API が受け付けたジョブはサーバー側で完了する可能性があります。アップロード先を確認してください。",
+};
+
+pub const NO_API_URL: Text = Text {
+    en: "the profile has no api_url: set it with `receipt-desk profile set NAME --api-url https://…/Prod`",
+    ja: "プロファイルに api_url がありません。`receipt-desk profile set NAME --api-url https://…/Prod` で設定してください",
+};
+
+/// The result table's column headings.
+pub const KEY: Text = Text {
+    en: "key",
+    ja: "キー",
+};
+pub const PAGE: Text = Text {
+    en: "page",
+    ja: "ページ",
+};
+pub const SIZE: Text = Text {
+    en: "size",
+    ja: "サイズ",
+};
+pub const BYTES: Text = Text {
+    en: "bytes",
+    ja: "バイト",
+};
+
+/// Neither the flag nor the profile gives a bucket or prefix.
+pub fn missing_flag(flag: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("--{flag} is missing (and the profile has no default)"),
+        Lang::Ja => format!("--{flag} がありません（プロファイルにも既定値がありません）"),
+    }
+}
+
+/// A progress line on stderr when it is not a terminal.
+pub fn job_progress(job_id: &str, done: u64, total: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("job {job_id}: {done}/{total} pages"),
+        Lang::Ja => format!("ジョブ {job_id}: {done}/{total} ページ"),
+    }
+}
+
+/// `--no-wait` and a 202: where to follow the job.
+pub fn job_accepted(job_id: &str, status_url: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("job {job_id} accepted; status: {status_url}"),
+        Lang::Ja => format!("ジョブ {job_id} を受け付けました。状態: {status_url}"),
+    }
+}
+
+/// The exit-6 message: how many PDFs failed, each as `key (reason)`.
+pub fn pdfs_failed(names: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{} PDF(s) failed: {}", names.len(), names.join(", ")),
+        Lang::Ja => format!(
+            "{} 件の PDF が失敗しました: {}",
+            names.len(),
+            names.join("、")
+        ),
+    }
+}
+
+/// A failed PDF's row under the table.
+pub fn failed_row(source_key: &str, reason: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("FAILED {source_key}: {reason}"),
+        Lang::Ja => format!("失敗 {source_key}: {reason}"),
+    }
+}
+
+/// The line after the table: pages written where, and how many PDFs failed.
+pub fn summary(pages: usize, bucket: &str, prefix: &str, failed: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => {
+            format!("{pages} page(s) written under s3://{bucket}/{prefix}; {failed} PDF(s) failed.")
+        }
+        Lang::Ja => format!(
+            "{pages} ページを s3://{bucket}/{prefix} に書き出しました。失敗した PDF: {failed} 件。"
+        ),
+    }
+}
+
+/// `--download`'s report on stderr.
+pub fn downloaded(saved: usize, folder: &Path, kept: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Downloaded {saved} page(s) to {}; {kept} already there were kept.",
+            folder.display()
+        ),
+        Lang::Ja => format!(
+            "{saved} ページを {} にダウンロードしました。既存の {kept} 件はそのままです。",
+            folder.display()
+        ),
+    }
+}
