@@ -8,8 +8,8 @@ use super::prompt_say;
 use super::remembered::{keyring_problem, mark_remembered};
 use crate::cli::{CliError, Context, LogoutArgs, print_line};
 use crate::cognito::{CognitoError, ErrorKind, Revocation};
-use crate::i18n::cli::logout as t;
 use crate::i18n;
+use crate::i18n::cli::logout as t;
 use crate::secrets;
 
 pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Result<(), CliError> {
