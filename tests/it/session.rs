@@ -122,8 +122,9 @@ async fn the_background_refresher_follows_the_schedule() {
         let (access, _) = session.tokens().await.expect("tokens");
         assert_eq!(access, handed_out, "round {round}: refreshed early");
         assert_eq!(session.refresh_count(), round - 1, "round {round}");
-        // ...and when it is due, the refresher renews it unasked: a new SignedIn state.
-        clock.advance(A_SECOND).await;
+        // ...and a second after it is due (tokio rounds timers up to the next
+        // millisecond), the refresher has renewed it unasked: a new SignedIn state.
+        clock.advance(2 * A_SECOND).await;
         clock
             .within_limit(state.changed())
             .await
@@ -301,10 +302,11 @@ async fn moto_tokens_of_the_clients_lifetime_are_refreshed_on_schedule() {
     state.borrow_and_update();
     let refresher = tokio::spawn(Arc::clone(&session).keep_fresh());
     for round in 1..=2 {
+        // Due at 1.6 s: not at 1.5 s, done by 1.7 s.
         clock.advance(Duration::from_millis(1500)).await;
         let (access, _) = session.tokens().await.expect("tokens");
         assert_eq!(access, handed_out, "round {round}: refreshed early");
-        clock.advance(Duration::from_millis(100)).await;
+        clock.advance(Duration::from_millis(200)).await;
         clock.within_limit(state.changed()).await.expect("alive");
         assert_eq!(session.refresh_count(), round);
         let (access, _) = session.tokens().await.expect("tokens");
