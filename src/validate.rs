@@ -4,8 +4,6 @@
 //! Each check returns the first problem as a value (`i18n::form` words it); a [`Hint`]
 //! is advice that does not block (a prefix without a trailing `/`).
 
-use crate::i18n::Lang;
-
 /// Why a field cannot be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -183,22 +181,10 @@ fn split(result: Result<Option<Hint>, Problem>) -> (Option<Problem>, Option<Hint
     }
 }
 
-impl Problem {
-    /// What is wrong and how to fix it, in the person's language.
-    pub fn sentence(&self, lang: Lang) -> String {
-        crate::i18n::form::problem(self, lang)
-    }
-}
-
-impl Hint {
-    pub fn sentence(&self, lang: Lang) -> String {
-        crate::i18n::form::hint(self, lang)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn a_draft_makes_a_request_only_when_every_field_is_valid() {
@@ -288,7 +274,10 @@ mod tests {
             Problem::PrefixesEqual,
         ];
         for problem in all {
-            assert_ne!(problem.sentence(Lang::En), problem.sentence(Lang::Ja));
+            assert_ne!(
+                crate::i18n::form::problem(&problem, Lang::En),
+                crate::i18n::form::problem(&problem, Lang::Ja)
+            );
         }
     }
 }

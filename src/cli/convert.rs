@@ -75,10 +75,8 @@ fn request(
             .or_else(|| default.clone())
             .ok_or_else(|| failure(EXIT_USAGE, t::missing_flag(flag, lang)))
     };
-    let request = ConvertRequest {
-        source_bucket: given_or_default(&args.bucket, &profile.bucket, "bucket")?
-            .trim()
-            .to_owned(),
+    let draft = validate::ConvertDraft {
+        bucket: given_or_default(&args.bucket, &profile.bucket, "bucket")?,
         pdf_prefix: given_or_default(&args.pdf_prefix, &profile.pdf_prefix, "pdf-prefix")?,
         upload_prefix: given_or_default(
             &args.upload_prefix,
@@ -86,21 +84,28 @@ fn request(
             "upload-prefix",
         )?,
     };
-    let bad = |flag: &str, problem: &validate::Problem| {
-        failure(EXIT_USAGE, format!("--{flag}: {}", problem.sentence(lang)))
-    };
-    validate::bucket(&request.source_bucket).map_err(|p| bad("bucket", &p))?;
-    for (flag, value) in [
-        ("pdf-prefix", &request.pdf_prefix),
-        ("upload-prefix", &request.upload_prefix),
+    // The form's own rules (`ConvertDraft::check`): what the window refuses is refused.
+    let checked = draft.check();
+    for (flag, hint) in [
+        ("pdf-prefix", &checked.pdf_hint),
+        ("upload-prefix", &checked.upload_hint),
     ] {
-        if let Some(hint) = validate::prefix(value).map_err(|p| bad(flag, &p))? {
-            tracing::warn!("--{flag}: {}", hint.sentence(lang));
+        if let Some(hint) = hint {
+            tracing::warn!("--{flag}: {}", crate::i18n::form::hint(hint, lang));
         }
     }
-    validate::prefix_pair(&request.pdf_prefix, &request.upload_prefix)
-        .map_err(|p| bad("upload-prefix", &p))?;
-    Ok(request)
+    if let Some(request) = checked.request() {
+        return Ok(request.clone());
+    }
+    // No request means a field has a problem.
+    let (field, problem) = checked
+        .first_problem()
+        .unwrap_or(("bucket", &validate::Problem::Empty));
+    let flag = field.replace('_', "-");
+    Err(failure(
+        EXIT_USAGE,
+        format!("--{flag}: {}", crate::i18n::form::problem(problem, lang)),
+    ))
 }
 
 fn from_api(error: &ApiError, lang: Lang) -> CliError {

@@ -3,8 +3,8 @@
 
 use super::{Action, App};
 use crate::api::ConvertRequest;
-use crate::i18n::Lang;
 use crate::i18n::ui::convert as t;
+use crate::i18n::{self, Lang};
 use crate::validate::{ConvertDraft, Hint, Problem};
 
 #[derive(Default)]
@@ -110,10 +110,13 @@ impl App {
                 }
             });
         if let Some(problem) = &checked.pair {
-            ui.colored_label(ui.visuals().error_fg_color, problem.sentence(lang));
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                i18n::form::problem(problem, lang),
+            );
         }
         if let Some(hint) = &checked.pair_hint {
-            ui.colored_label(ui.visuals().warn_fg_color, hint.sentence(lang));
+            ui.colored_label(ui.visuals().warn_fg_color, i18n::form::hint(hint, lang));
         }
         ui.add_space(8.0);
         let ready = checked.request().is_some() && has_api && self.is_signed_in();
@@ -190,11 +193,14 @@ impl App {
                 });
             });
             if let Some(problem) = problem {
-                ui.colored_label(ui.visuals().error_fg_color, problem.sentence(lang));
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    i18n::form::problem(problem, lang),
+                );
             }
             if let Some(hint) = hint {
                 ui.horizontal_wrapped(|ui| {
-                    ui.colored_label(ui.visuals().warn_fg_color, hint.sentence(lang));
+                    ui.colored_label(ui.visuals().warn_fg_color, i18n::form::hint(hint, lang));
                     if let Hint::NoTrailingSlash { fixed } = hint
                         && ui.button(fix_label(lang)).clicked()
                     {
