@@ -2,7 +2,6 @@
 //! (global sign-out, refresh token revoked); a server that cannot be reached is reported,
 //! not fatal.
 
-use super::keyring::{keyring_delete, keyring_get};
 use super::open_profile::open_profile;
 use super::prompt_say;
 use super::remembered::{keyring_problem, mark_remembered};
@@ -10,7 +9,8 @@ use crate::cli::{CliError, Context, LogoutArgs, print_line};
 use crate::cognito::{CognitoError, ErrorKind, Revocation};
 use crate::i18n;
 use crate::i18n::cli::logout as t;
-use crate::secrets;
+
+use crate::secrets::{self, Secrets};
 
 pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Result<(), CliError> {
     let lang = context.lang;
@@ -23,7 +23,7 @@ pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Resu
         return Err(CliError::usage(lang.text(t::NO_ONE_SIGNED_IN)));
     };
     let account = secrets::session_account(&opened.name, &username);
-    let stored = match keyring_get(account.clone()).await {
+    let stored = match Secrets::Keyring.remembered(account.clone()).await {
         Ok(stored) => stored,
         Err(e) if opened.config.is_remembered(&opened.name, &username) => {
             return Err(CliError::failure(keyring_problem(&e, lang)));
@@ -39,7 +39,7 @@ pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Resu
         return Ok(());
     };
     // The local part always happens: the keyring entry goes first.
-    let deleted = keyring_delete(account).await;
+    let deleted = Secrets::Keyring.delete(account).await;
     let mut remote_problems = Vec::new();
     match opened
         .client

@@ -3,10 +3,10 @@
 //!
 //! One file per step: `open_profile` (a profile and its client), `sign_in` (prompts),
 //! `challenge` (questions after the password), `remembered` (remember and restore),
-//! `keyring`, `ready` (the sign-in other commands need), `token`, `logout`.
+//! `ready` (the sign-in other commands need), `token`, `logout`; keyring calls go through
+//! `secrets::Secrets`, the one wrapper.
 
 mod challenge;
-mod keyring;
 mod logout;
 mod open_profile;
 mod ready;

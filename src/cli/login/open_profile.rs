@@ -1,7 +1,6 @@
 //! A profile from the config, checked, with a Cognito client for its user pool and the
 //! app client secret (from the environment for scripts, else the keyring).
 
-use super::keyring::keyring_get_raw;
 use crate::cli::{CliError, Context};
 use crate::cognito::{CognitoClient, Timeouts};
 use crate::config::{Config, Profile};
@@ -38,7 +37,8 @@ pub(super) async fn open_profile(context: &Context) -> Result<OpenedProfile, Cli
         .filter(|s| !s.is_empty())
     {
         Some(secret) => Some(ClientSecret::new(secret)),
-        None => keyring_get_raw(secrets::client_secret_account(&name))
+        None => crate::secrets::Secrets::Keyring
+            .get(secrets::client_secret_account(&name))
             .await
             .ok()
             .flatten()
