@@ -353,3 +353,45 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fields_problem_shows_once_it_was_left_and_every_one_after_save() {
+        let draft = Draft {
+            name: String::new(),
+            client_id: "not a client id!".to_owned(),
+            region: "ap-northeast-1".to_owned(),
+            ..Draft::default()
+        };
+        let problems = draft.problems(&[], Lang::En);
+        assert!(problems.contains_key("name") && problems.contains_key("client_id"));
+        let mut check = FormCheck {
+            visited: BTreeSet::new(),
+            problems: &problems,
+            save_tried: false,
+        };
+        assert_eq!(check.shown("client_id"), None, "not while typing");
+        check.visited.insert("client_id");
+        assert!(check.shown("client_id").is_some());
+        assert_eq!(check.shown("name"), None);
+        check.save_tried = true;
+        assert!(check.shown("name").is_some());
+    }
+
+    #[test]
+    fn a_name_another_profile_has_is_refused_but_its_own_is_not() {
+        let mut draft = Draft {
+            name: "aws".to_owned(),
+            client_id: "1example23456789abcdefghij".to_owned(),
+            region: "ap-northeast-1".to_owned(),
+            ..Draft::default()
+        };
+        let taken = ["aws".to_owned()];
+        assert!(draft.problems(&taken, Lang::En).contains_key("name"));
+        draft.original = Some("aws".to_owned());
+        assert!(draft.problems(&taken, Lang::En).is_empty());
+    }
+}

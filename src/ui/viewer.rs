@@ -375,3 +375,51 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewer(fit: Option<f32>, zoom: Option<f32>) -> Viewer {
+        Viewer {
+            index: 0,
+            key: "a.jpg".to_owned(),
+            url: String::new(),
+            loading: None,
+            texture: None,
+            source: Some([2480, 3508]),
+            full_requested: false,
+            error: None,
+            zoom,
+            fit,
+            pan: egui::Vec2::ZERO,
+            saving: None,
+            saved: None,
+            opening: None,
+        }
+    }
+
+    #[test]
+    fn zoom_steps_a_quarter_from_what_is_on_screen_and_never_to_a_dot() {
+        let mut fitted = viewer(Some(0.2), None);
+        fitted.step_zoom(STEP);
+        assert_eq!(
+            fitted.zoom(),
+            Some(0.25),
+            "from the fitted size, not from 1:1"
+        );
+        fitted.step_zoom(1.0 / STEP);
+        assert!((fitted.shown_zoom().expect("zoom") - 0.2).abs() < 1e-6);
+        let mut tiny = viewer(Some(MIN_ZOOM), None);
+        tiny.step_zoom(1.0 / STEP);
+        assert_eq!(tiny.zoom(), Some(MIN_ZOOM));
+        let mut unknown = viewer(None, None);
+        unknown.step_zoom(STEP);
+        assert_eq!(
+            unknown.zoom(),
+            None,
+            "nothing on screen yet: nothing to step from"
+        );
+        assert_eq!(percent(1.0), "100 %");
+    }
+}
