@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cognito;
 pub mod config;
 pub mod credentials;
+pub mod drafts;
 pub mod fsutil;
 pub mod i18n;
 pub mod jobs;

@@ -75,7 +75,7 @@ fn request(
             .or_else(|| default.clone())
             .ok_or_else(|| failure(EXIT_USAGE, t::missing_flag(flag, lang)))
     };
-    let draft = validate::ConvertDraft {
+    let draft = crate::drafts::ConvertDraft {
         bucket: given_or_default(&args.bucket, &profile.bucket, "bucket")?,
         pdf_prefix: given_or_default(&args.pdf_prefix, &profile.pdf_prefix, "pdf-prefix")?,
         upload_prefix: given_or_default(

@@ -5,7 +5,8 @@ use super::{Action, App};
 use crate::api::ConvertRequest;
 use crate::i18n::ui::convert as t;
 use crate::i18n::{self, Lang};
-use crate::validate::{ConvertDraft, Hint, Problem};
+use crate::drafts::ConvertDraft;
+use crate::validate::{Hint, Problem};
 
 #[derive(Default)]
 pub struct ConvertState {
