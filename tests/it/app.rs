@@ -175,6 +175,8 @@ fn first_start_signs_in_to_the_local_demo_and_converts_its_receipts() {
     assert!(app.state().is_signed_in());
     assert_eq!(app.state().screen(), Screen::Convert);
     app.get_by_label_contains("Signed in as demo");
+    // The status bar says the session renews itself, not "Not refreshed yet".
+    app.get_by_label("Renewed automatically before it expires");
 
     // The form starts with the demo bucket and the seed's prefixes.
     assert_eq!(app.get_by_label("Bucket").value().as_deref(), Some("demo"));
@@ -646,6 +648,8 @@ fn settings_validate_as_typed_and_export_and_import_profiles() {
     let fixture = Fixture::new();
     let mut app = fixture.app(Lang::En);
     click_button(&mut app, "Settings");
+    // The profile in use is marked with words, not a bare `*`.
+    app.get_by_label("Local demo (in use)");
     click_button(&mut app, "New profile");
     // The region picker says what it is (not an empty box).
     app.get_by_role_and_label(Role::ComboBox, "Known regions…")
