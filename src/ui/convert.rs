@@ -3,9 +3,9 @@
 
 use super::{Action, App};
 use crate::api::ConvertRequest;
+use crate::drafts::ConvertDraft;
 use crate::i18n::ui::convert as t;
 use crate::i18n::{self, Lang};
-use crate::drafts::ConvertDraft;
 use crate::validate::{Hint, Problem};
 
 #[derive(Default)]
