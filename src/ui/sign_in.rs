@@ -215,6 +215,9 @@ impl App {
             }
             Err(e) => {
                 crate::logging::note_problem(format!("sign-in: {e}"));
+                // The keyboard goes back to the first field to fix (the password, when
+                // the username is there), as when the screen opened.
+                self.sign_in.autofocused = false;
                 self.sign_in.error = Some(i18n::cognito_error(&e, lang));
                 match e.kind() {
                     Some(ErrorKind::AttemptsExceeded | ErrorKind::TooManyRequests) => {

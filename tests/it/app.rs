@@ -381,6 +381,12 @@ fn a_wrong_password_shows_the_sentence_and_keeps_the_form() {
         Some("demo")
     );
     assert!(button_enabled(&app, "Sign in"));
+    // The keyboard is back in the password field, to type it again.
+    app.step();
+    assert!(
+        focused(&app, "Password"),
+        "the password field has the keyboard again"
+    );
     // The password is in no file the app wrote: config, jobs, cache, the stack's data.
     let written = support::files::under(fixture.dir.path());
     assert!(
