@@ -764,11 +764,9 @@ fn settings_and_profile_set_refuse_the_same_bad_values() {
             args.extend(["--client-id".to_owned(), good_client.to_owned()]);
         }
         args.extend([flag.to_owned(), value.to_owned()]);
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_receipt-desk"))
-            .args(&args)
-            .env("HOME", dir.path())
-            .output()
-            .expect("run");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output =
+            support::cli::run_without_input(support::cli::command(dir.path(), &config, &args));
         assert_eq!(output.status.code(), Some(2), "{flag} {value}: {output:?}");
         assert!(!config.exists(), "{flag} {value}: nothing saved");
 
