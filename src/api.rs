@@ -134,6 +134,10 @@ pub enum ApiError {
     /// The API took the request (the connection was made) and did not answer in time.
     #[error("the API did not answer within {seconds} s")]
     Timeout { seconds: u64 },
+    /// A 202's `status_url` points away from the API's own origin: the token is not sent
+    /// there (a server that isn't ours could collect it).
+    #[error("the job status URL {url} is not on the API's origin; the token was not sent there")]
+    ForeignStatusUrl { url: String },
     #[error(transparent)]
     Session(#[from] SessionError),
 }
@@ -406,6 +410,19 @@ impl ApiClient {
 
     /// `GET status_url`; with `wait`, the local stack holds the answer until the job moves.
     pub async fn job_status(&self, status_url: &str, wait: bool) -> Result<JobStatus, ApiError> {
+        // The bearer token goes to the API's own origin only (a relative URL is on it).
+        let resolved = self
+            .api_url
+            .join(status_url)
+            .map_err(|_| ApiError::ForeignStatusUrl {
+                url: status_url.to_owned(),
+            })?;
+        if resolved.origin() != self.api_url.origin() {
+            return Err(ApiError::ForeignStatusUrl {
+                url: status_url.to_owned(),
+            });
+        }
+        let status_url = resolved.as_str();
         let url = if wait {
             format!(
                 "{status_url}{}wait=1",

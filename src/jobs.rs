@@ -197,6 +197,7 @@ fn describe(error: &ApiError) -> (Failure, Option<Diagnostics>) {
         ),
         ApiError::Network(_) => (failure(FailureKind::Network, None), None),
         ApiError::Timeout { .. } => (failure(FailureKind::Timeout, None), None),
+        ApiError::ForeignStatusUrl { .. } => (failure(FailureKind::Refused, None), None),
         ApiError::Session(_) => (failure(FailureKind::SignedOut, None), None),
     }
 }

@@ -115,7 +115,9 @@ fn from_api(error: &ApiError, lang: Lang) -> CliError {
         }
         ApiError::Session(SessionError::Cognito(e)) => return CliError::from_cognito(e, lang),
         ApiError::Session(SessionError::SignedOut) => super::EXIT_AUTH,
-        ApiError::Unauthorized { .. } | ApiError::Refused { .. } => EXIT_REFUSED,
+        ApiError::Unauthorized { .. }
+        | ApiError::Refused { .. }
+        | ApiError::ForeignStatusUrl { .. } => EXIT_REFUSED,
     };
     failure(code, i18n::api_error(error, lang))
 }

@@ -130,6 +130,13 @@ pub fn api_error(error: &crate::api::ApiError, lang: Lang) -> String {
             )
         ),
         E::Timeout { seconds } => format!("{} ({seconds} s)", api_timeout(lang)),
+        E::ForeignStatusUrl { url } => format!(
+            "{} ({url})",
+            lang.pick(
+                "The API sent a job status address on another server; your sign-in token was not sent there. Check that the API URL is your own backend.",
+                "API が別のサーバーのジョブ状態アドレスを返しました。サインインのトークンはそこへ送っていません。API の URL が自分のバックエンドか確認してください。",
+            )
+        ),
         E::Session(SessionError::Cognito(e)) => cognito_error(e, lang),
         E::Session(SessionError::SignedOut) => lang
             .pick(

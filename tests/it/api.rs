@@ -285,3 +285,36 @@ async fn the_demos_broken_pdf_comes_back_with_a_reason_code() {
     );
     assert!(ja.contains("壊れて"), "{ja}");
 }
+
+/// A 202 whose `status_url` names another server: the bearer token is not sent there.
+#[tokio::test]
+async fn a_status_url_on_another_origin_gets_no_token() {
+    use receipt_desk::i18n::{self, Lang};
+    let setup = setup(|_| {}).await;
+    let api = api(&setup, TokenKind::Access, HeaderStyle::Bearer);
+    // Another server on this machine, watching for any connection.
+    let other = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    other.set_nonblocking(true).expect("nonblocking");
+    let foreign = format!(
+        "http://{}/Prod/jobs/collect-tokens",
+        other.local_addr().expect("address")
+    );
+    let err = api.job_status(&foreign, true).await.expect_err("refused");
+    assert!(
+        matches!(&err, ApiError::ForeignStatusUrl { url } if *url == foreign),
+        "{err:?}"
+    );
+    match other.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("the other server was contacted: {other:?}"),
+    }
+    assert!(i18n::api_error(&err, Lang::En).contains("token was not sent there"));
+    assert!(i18n::api_error(&err, Lang::Ja).contains("トークンはそこへ送っていません"));
+    // A relative status URL is on the API's own origin: it is asked (and the unknown
+    // job is refused by the stack, not by the origin rule).
+    let own = api
+        .job_status("/Prod/jobs/no-such-job", false)
+        .await
+        .expect_err("no such job");
+    assert!(matches!(own, ApiError::Refused { .. }), "{own:?}");
+}
