@@ -119,6 +119,13 @@ async fn finish(
     }
 }
 
+/// The id of the [`field`] labelled `label` in `ui`. Stable: the keyboard focus must
+/// survive rows appearing above the field (the local demo's box shows up once its server
+/// runs), and it can be focused before it is drawn.
+pub(super) fn field_id(ui: &egui::Ui, label: &str) -> egui::Id {
+    ui.make_persistent_id(("field", label))
+}
+
 /// A text field with a visible label that is also its accessible name.
 pub(super) fn field(
     ui: &mut egui::Ui,
@@ -126,13 +133,11 @@ pub(super) fn field(
     text: &mut String,
     password: bool,
 ) -> egui::Response {
-    let salt = label.to_owned();
+    let id = field_id(ui, label);
     let label = ui.label(label);
-    // A stable id: the keyboard focus must survive rows appearing above the field
-    // (the local demo's box shows up once its server runs).
     ui.add(
         egui::TextEdit::singleline(text)
-            .id_salt(salt)
+            .id(id)
             .password(password)
             .desired_width(f32::INFINITY),
     )
@@ -399,6 +404,24 @@ impl App {
         {
             self.sign_in.locked = None;
         }
+        // When the screen opens (and the window has the keyboard), typing starts in the
+        // first empty field: the password when the username was filled in already. The
+        // focus is given before the fields are drawn, so the first key a person types in
+        // the frame the window gains the keyboard lands in the field, not nowhere.
+        let user_id = field_id(ui, lang.text(t::USERNAME));
+        let password_id = field_id(ui, lang.text(t::PASSWORD));
+        if !self.sign_in.autofocused && ui.input(|i| i.focused) {
+            let focused = ui.memory(|m| m.focused());
+            if focused != Some(user_id) && focused != Some(password_id) {
+                let target = if self.sign_in.username.is_empty() {
+                    user_id
+                } else {
+                    password_id
+                };
+                ui.memory_mut(|m| m.request_focus(target));
+            }
+            self.sign_in.autofocused = true;
+        }
         let user = field(
             ui,
             lang.text(t::USERNAME),
@@ -414,21 +437,6 @@ impl App {
             &mut self.sign_in.password,
             !self.sign_in.show_password,
         );
-        // When the screen opens (and the window has the keyboard), typing starts in the
-        // first empty field: the password when the username was filled in already.
-        if !self.sign_in.autofocused && ui.input(|i| i.focused) {
-            let target = if self.sign_in.username.is_empty() {
-                &user
-            } else {
-                &password
-            };
-            if target.has_focus() || user.has_focus() || password.has_focus() {
-                self.sign_in.autofocused = true;
-            } else {
-                target.request_focus();
-                ui.ctx().request_repaint();
-            }
-        }
         let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
         // Enter in the username moves on to the password.
         if user.lost_focus() && enter {

@@ -281,6 +281,35 @@ fn typing_a_username_letter_by_letter_stays_in_the_username_in_japanese() {
     typing_a_username_letter_by_letter_stays_in_the_username(Lang::Ja);
 }
 
+/// A person who starts typing the moment the sign-in screen opens (the frame the window
+/// gets the keyboard) loses no letter: the first empty field has the focus before it is
+/// drawn, so the key in that same frame lands in it.
+#[test]
+fn the_first_key_in_the_frame_the_sign_in_screen_opens_lands_in_the_field() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    assert!(app.state().is_signed_in());
+    app.get_by_role_and_label(Role::Button, "Sign out").click();
+    // The click's frame signs out; the screen changes after it.
+    app.step();
+    assert_eq!(app.state().screen(), Screen::SignIn);
+    // The next frame is the first the sign-in screen draws, and it carries a key.
+    app.event(egui::Event::Text("R".to_owned()));
+    app.step();
+    app.step();
+    assert!(focused(&app, "Password"), "the username is filled in");
+    type_letters(&mut app, &DEMO_PASSWORD[1..]);
+    app.key_press(Key::Enter);
+    app.step();
+    fixture.settle(&mut app);
+    assert!(
+        app.state().is_signed_in(),
+        "the password typed from the first frame signs in: {:?}",
+        app.state().session_state()
+    );
+}
+
 /// A server on 127.0.0.1 that accepts connections and never answers.
 fn silent_server(fixture: &Fixture) -> String {
     let listener = fixture
