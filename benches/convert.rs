@@ -11,7 +11,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use receipt_desk::local::convert::{ConvertSettings, render_page};
+use backend::ConvertSettings;
+use backend::render::render_page;
 
 fn demo_pdfs() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
@@ -41,7 +42,8 @@ fn ours(inputs: &[Arc<Vec<u8>>], settings: &ConvertSettings) -> usize {
     let mut pages = 0;
     for bytes in inputs {
         for index in 0..page_count(bytes) {
-            let (jpeg, width, height) = render_page(bytes, index, settings).expect("renders");
+            let backend::render::Jpeg { bytes: jpeg, width, height } =
+                render_page(bytes, index, settings).expect("renders");
             assert!(jpeg.len() > 1000 && width > 0 && height > 0);
             pages += 1;
         }

@@ -13,7 +13,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use receipt_desk::local::convert::{ConvertSettings, render_page};
+use backend::ConvertSettings;
+use backend::render::render_page;
 use receipt_desk::thumbs::decode_fit;
 
 const SIDE: u32 = 256;
@@ -34,7 +35,8 @@ fn make_inputs(dir: &Path, count: usize) -> Vec<PathBuf> {
             .pages()
             .len();
         for index in 0..count {
-            let (jpeg, width, height) = render_page(&bytes, index, &settings).expect("renders");
+            let backend::render::Jpeg { bytes: jpeg, width, height } =
+                render_page(&bytes, index, &settings).expect("renders");
             // A4 at 300 dpi (841.89 pt rounds to 3507 or 3508 rows).
             assert!(
                 width == 2480 && (3507..=3508).contains(&height),

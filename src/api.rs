@@ -20,70 +20,10 @@ use crate::session::{Session, SessionError};
 
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConvertRequest {
-    pub source_bucket: String,
-    pub pdf_prefix: String,
-    pub upload_prefix: String,
-}
-
-/// One page written as JPEG. Unknown fields are ignored; an item without `url` is shown
-/// without a thumbnail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConvertedPage {
-    pub source_key: String,
-    #[serde(default)]
-    pub page: Option<u32>,
-    pub key: String,
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default)]
-    pub width: Option<u32>,
-    #[serde(default)]
-    pub height: Option<u32>,
-    #[serde(default)]
-    pub bytes: Option<u64>,
-}
-
-/// A PDF (or a page of one) that could not be converted: `error` is the server's English
-/// text; `reason` a stable code (`damaged_pdf`, `encrypted_pdf`, `not_pdf`, `too_large`,
-/// `render_timeout`, `unreadable`, …) that `i18n::failure_reason` translates. Older
-/// servers send no code; unknown codes fall back to the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FailedPdf {
-    pub source_key: String,
-    #[serde(default)]
-    pub error: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct ConvertResult {
-    #[serde(default)]
-    pub converted: Vec<ConvertedPage>,
-    #[serde(default)]
-    pub failed: Vec<FailedPdf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum JobState {
-    Running,
-    Succeeded,
-    Failed,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct JobStatus {
-    pub state: JobState,
-    #[serde(default)]
-    pub done: u64,
-    #[serde(default)]
-    pub total: u64,
-    #[serde(flatten)]
-    pub results: ConvertResult,
-}
+// The contract's types: one definition, shared with the backend and the local stack.
+pub use backend::contract::{
+    Accepted, ConvertRequest, ConvertResult, ConvertedPage, FailedPdf, JobState, JobStatus,
+};
 
 /// What `/convert` answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -389,11 +329,6 @@ impl ApiClient {
             200 => parse::<ConvertResult>(&answer)
                 .map(|r| (ConvertOutcome::Done(r), answer.diagnostics.clone())),
             202 => {
-                #[derive(Deserialize)]
-                struct Accepted {
-                    job_id: String,
-                    status_url: String,
-                }
                 parse::<Accepted>(&answer).map(|a| {
                     (
                         ConvertOutcome::Accepted {

@@ -9,7 +9,7 @@ use super::{CliError, print_line};
 use crate::i18n::Lang;
 use crate::i18n::cli::serve as t;
 use crate::local::authorizer::{Accept, AuthorizerMode, BearerPrefix};
-use crate::local::convert::ConvertSettings;
+use backend::ConvertSettings;
 use crate::local::{self, ExternalIssuer, StackOptions, demo, idp};
 
 #[derive(Debug, Args)]
@@ -47,9 +47,14 @@ pub struct ServeArgs {
     /// JPEG quality, 1 to 100.
     #[arg(long, default_value_t = 85, value_parser = clap::value_parser!(u8).range(1..=100))]
     pub quality: u8,
-    /// Jobs with more pages than this answer 202 and are followed by their job status.
+    /// Jobs with more pages than this (or more than 10 PDFs) answer 202 and are followed
+    /// by their job status.
     #[arg(long, default_value_t = 20)]
     pub async_threshold: usize,
+    /// Read PDFs and write pages through this S3 API (moto, MinIO, AWS) instead of the
+    /// data folder; region and credentials from the AWS_* environment.
+    #[arg(long, value_name = "URL")]
+    pub s3_endpoint: Option<Url>,
     /// With --issuer: an accepted app client id (repeatable; default any).
     #[arg(long = "issuer-client-id", requires = "issuer", value_name = "ID")]
     pub issuer_client_ids: Vec<String>,
@@ -105,7 +110,8 @@ pub(super) async fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
             ..ConvertSettings::default()
         },
         leeway_seconds: local::authorizer::LEEWAY_SECONDS,
-        demo_data: true,
+        demo_data: args.s3_endpoint.is_none(),
+        s3_endpoint: args.s3_endpoint,
     };
     let stack = local::start(options)
         .await

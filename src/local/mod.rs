@@ -1,15 +1,14 @@
 //! The local stack: the seed's whole backend on 127.0.0.1, so Receipt Desk works with
 //! no AWS account. A Cognito user pool (`idp`), its JWKS (`tokens`), an API Gateway
-//! style Cognito authorizer (`authorizer`) in front of `POST /{stage}/convert`.
+//! style Cognito authorizer (`authorizer`) in front of the backend's handlers (the same
+//! code the Lambdas run: `backend`), on folders or, with an S3 endpoint, on S3.
 //!
 //! Started by `receipt-desk serve`, and in-process by the app and the tests. It shares no
 //! client code: only TOTP (`crate::totp`) is common. This file starts the stack; the
 //! routes are in `http`.
 
 pub mod authorizer;
-pub mod convert;
 pub mod demo;
-pub mod files;
 mod http;
 pub mod idp;
 mod ids;
@@ -23,9 +22,13 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use reqwest::Url;
 use serde_json::Value;
 
+use backend::files::UrlSigner;
+use backend::jobs::{JobStore, MemoryJobs};
+use backend::queue::{InProcessQueue, Queue};
+use backend::storage::{FolderStorage, S3Storage, Storage};
+use backend::{Backend, ConvertSettings};
+
 use self::authorizer::{AuthorizerMode, TokenRules};
-use self::convert::{ConvertSettings, Converter};
-use self::files::UrlSigner;
 use self::http::Shared;
 use self::idp::{Idp, PoolConfig};
 
@@ -71,6 +74,9 @@ pub struct StackOptions {
     pub leeway_seconds: i64,
     /// Put the demo receipts into a `demo` bucket when it does not exist yet.
     pub demo_data: bool,
+    /// Read PDFs and write pages through this S3 API (moto, MinIO, AWS) instead of the
+    /// data folder's buckets; credentials and region from the `AWS_*` environment.
+    pub s3_endpoint: Option<Url>,
 }
 
 impl StackOptions {
@@ -85,6 +91,7 @@ impl StackOptions {
             convert: ConvertSettings::default(),
             leeway_seconds: authorizer::LEEWAY_SECONDS,
             demo_data: true,
+            s3_endpoint: None,
         }
     }
 
@@ -200,6 +207,21 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         demo::install(&buckets).map_err(data_error)?;
     }
     let stage = options.stage.clone();
+    let storage = match &options.s3_endpoint {
+        Some(endpoint) => Storage::S3(S3Storage::new(s3_config(endpoint))),
+        None => Storage::Folder(FolderStorage::new(
+            buckets.clone(),
+            presigner(url.clone(), signer.clone(), clock.clone()),
+        )),
+    };
+    let (queue, work) = InProcessQueue::new();
+    let backend = Arc::new(Backend::new(
+        storage,
+        JobStore::Memory(MemoryJobs::default()),
+        Queue::InProcess(queue),
+        options.convert,
+    ));
+    let workers = backend.start_workers(work);
     let shared = Arc::new(Shared {
         idp,
         rules,
@@ -208,7 +230,8 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         stage: options.stage,
         clock: clock.clone(),
         base_url: url.clone(),
-        converter: Arc::new(Converter::new(buckets, options.convert)),
+        backend,
+        buckets,
         signer,
     });
     let router = http::router(shared);
@@ -222,6 +245,7 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         if let Err(e) = served {
             tracing::error!(error = %e, "the local stack stopped");
         }
+        workers.abort();
     });
     Ok(RunningStack {
         url,
@@ -233,6 +257,45 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         shutdown,
         task,
     })
+}
+
+/// Signed, expiring `/files/{bucket}/{key}` URLs, like S3 presigned GETs.
+fn presigner(base_url: Url, signer: UrlSigner, clock: Clock) -> backend::storage::Presign {
+    Arc::new(move |bucket: &str, key: &str, ttl: u64| {
+        let mut url = base_url.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments
+                .pop_if_empty()
+                .push("files")
+                .push(bucket)
+                .extend(key.split('/'));
+        }
+        let expires = clock.now() + i64::try_from(ttl).unwrap_or(i64::MAX / 2);
+        let signature = signer.sign(url.path(), expires);
+        url.query_pairs_mut()
+            .append_pair("expires", &expires.to_string())
+            .append_pair("signature", &signature);
+        url.to_string()
+    })
+}
+
+/// S3 at `endpoint`: the `AWS_*` environment's region and credentials, or stand-ins a
+/// local S3 (moto, MinIO in its default setup) accepts.
+fn s3_config(endpoint: &Url) -> backend::aws::AwsConfig {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    backend::aws::AwsConfig {
+        region: env("AWS_REGION")
+            .or_else(|| env("AWS_DEFAULT_REGION"))
+            .unwrap_or_else(|| "us-east-1".to_owned()),
+        endpoint: Some(endpoint.clone()),
+        credentials: backend::aws::Credentials {
+            access_key_id: env("AWS_ACCESS_KEY_ID").unwrap_or_else(|| "receipt-desk-local".to_owned()),
+            secret_access_key: env("AWS_SECRET_ACCESS_KEY")
+                .unwrap_or_else(|| "receipt-desk-local".to_owned()),
+            session_token: env("AWS_SESSION_TOKEN"),
+        },
+        http: reqwest::Client::new(),
+    }
 }
 
 async fn fetch_jwks(url: &Url) -> Result<authorizer::Jwks, StackError> {

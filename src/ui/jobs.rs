@@ -408,7 +408,7 @@ fn job_progress(ui: &mut egui::Ui, job: &JobRecord, now: i64, lang: Lang) {
                     .desired_height(18.0)
                     .corner_radius(3.0)
                     .fill(ui.visuals().selection.bg_fill)
-                    .text(format!("{} / {}", p.done, p.total)),
+                    .text(format!("{} / {} PDF", p.done, p.total)),
             );
         }
         _ => {

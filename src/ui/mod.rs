@@ -33,7 +33,7 @@ use poll_promise::Promise;
 use crate::config::{Config, LanguagePref, Profile, ThemePref};
 use crate::i18n::Lang;
 use crate::jobs::{JobFile, JobRecord};
-use crate::local::{self, RunningStack};
+use crate::local::RunningStack;
 pub use crate::secrets::Secrets;
 use crate::session::SessionState;
 use crate::thumbs::{DiskCache, Thumbnailer};
@@ -63,7 +63,7 @@ pub struct AppOptions {
     /// The thumbnail cache (default: the platform cache dir).
     pub cache_dir: Option<PathBuf>,
     /// The embedded local stack's conversion settings (tests make jobs answer 202).
-    pub local_convert: Option<local::convert::ConvertSettings>,
+    pub local_convert: Option<backend::ConvertSettings>,
     pub secrets: Secrets,
     pub dialogs: Arc<dyn Dialogs>,
     pub runtime: tokio::runtime::Handle,
@@ -148,7 +148,7 @@ pub struct App {
     lang_override: Option<Lang>,
     theme_override: Option<ThemePref>,
     data_dir: PathBuf,
-    local_convert: Option<local::convert::ConvertSettings>,
+    local_convert: Option<backend::ConvertSettings>,
     secrets: Secrets,
     dialogs: Arc<dyn Dialogs>,
     config: Config,

@@ -60,7 +60,7 @@ impl Fixture {
     fn options_with(
         &self,
         lang: Lang,
-        local_convert: Option<receipt_desk::local::convert::ConvertSettings>,
+        local_convert: Option<backend::ConvertSettings>,
         cache: &str,
     ) -> AppOptions {
         AppOptions {
@@ -1073,9 +1073,9 @@ fn save_all_writes_every_page_and_never_overwrites_without_asking() {
 fn expired_links_are_renewed_through_the_job_status() {
     let fixture = Fixture::new();
     // Every job answers 202 and is followed through its status URL.
-    let settings = receipt_desk::local::convert::ConvertSettings {
+    let settings = backend::ConvertSettings {
         async_threshold_pages: 1,
-        ..receipt_desk::local::convert::ConvertSettings::default()
+        ..backend::ConvertSettings::default()
     };
     let mut app = fixture.app_with(fixture.options_with(Lang::En, Some(settings), "cache"));
     sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);

@@ -256,18 +256,18 @@ fn no_wait_prints_the_job_of_a_long_conversion() {
         json["converted"].as_array().map(Vec::len),
         Some(demo::PAGES)
     );
-    // Not a terminal: progress comes as plain lines.
-    assert!(text(&out.stderr).contains("pages"), "{}", text(&out.stderr));
+    // Not a terminal: progress comes as plain lines, counting PDFs (one queued each).
+    assert!(text(&out.stderr).contains("/6 PDFs"), "{}", text(&out.stderr));
     let out = run(&["--lang", "ja"]);
     assert_eq!(out.status.code(), Some(EXIT_PARTIAL));
     let progress = text(&out.stderr);
     assert!(
         progress
             .lines()
-            .any(|l| l.starts_with("ジョブ ") && l.ends_with(" ページ")),
+            .any(|l| l.starts_with("ジョブ ") && l.ends_with(" 件の PDF")),
         "{progress}"
     );
-    assert!(!progress.contains("pages"), "{progress}");
+    assert!(!progress.contains("PDFs"), "{progress}");
 }
 
 #[test]

@@ -51,8 +51,8 @@ pub fn missing_flag(flag: &str, lang: Lang) -> String {
 /// A progress line on stderr when it is not a terminal.
 pub fn job_progress(job_id: &str, done: u64, total: u64, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("job {job_id}: {done}/{total} pages"),
-        Lang::Ja => format!("ジョブ {job_id}: {done}/{total} ページ"),
+        Lang::En => format!("job {job_id}: {done}/{total} PDFs"),
+        Lang::Ja => format!("ジョブ {job_id}: {done}/{total} 件の PDF"),
     }
 }
 

@@ -178,7 +178,12 @@ pub fn ja_help(path: &str, id: &str) -> Option<&'static str> {
         "jwks" => "--issuer の JWKS。",
         "dpi" => "JPEG のページの解像度。",
         "quality" => "JPEG の品質（1〜100）。",
-        "async_threshold" => "これより多いページのジョブは 202 を返し、ジョブの状態で追います。",
+        "async_threshold" => {
+            "これより多いページ（または 10 を超える PDF）のジョブは 202 を返し、ジョブの状態で追います。"
+        }
+        "s3_endpoint" => {
+            "データフォルダーの代わりに、この S3 API（moto、MinIO、AWS）で PDF を読みページを書きます。リージョンと認証情報は AWS_* 環境変数から。"
+        }
         "issuer_client_ids" => {
             "--issuer と一緒に使い、受け付けるアプリクライアント ID を指定します（複数可。既定: すべて）。"
         }

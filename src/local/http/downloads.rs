@@ -8,7 +8,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::Shared;
-use crate::local::{files, ids};
+use backend::files;
+
+use crate::local::ids;
 
 fn s3_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = format!(
@@ -56,7 +58,7 @@ pub(super) async fn file(
     {
         return s3_error(StatusCode::FORBIDDEN, e.s3_code(), e.s3_message());
     }
-    let root = shared.converter.root.clone();
+    let root = shared.buckets.clone();
     let path = match files::object_path(&root, &bucket, &key) {
         Ok(path) => path,
         Err(e) => return s3_error(StatusCode::BAD_REQUEST, "InvalidArgument", &e.to_string()),

@@ -1,6 +1,7 @@
 //! The stack's HTTP side: the route table and what every answer shares (AWS's headers
 //! and request ids, API Gateway's 403 for a route that does not exist). The endpoints
-//! live in `user_pool` (Cognito, JWKS), `api` (convert, job status) and `downloads`.
+//! live in `user_pool` (Cognito, JWKS), `api` (the backend's handlers behind the
+//! authorizer) and `downloads`.
 
 mod api;
 mod downloads;
@@ -17,8 +18,7 @@ use serde_json::{Value, json};
 
 use super::Clock;
 use super::authorizer::{AuthorizerMode, TokenRules};
-use super::convert::Converter;
-use super::files::UrlSigner;
+use backend::files::UrlSigner;
 use super::idp::Idp;
 use super::ids;
 
@@ -31,7 +31,9 @@ pub(super) struct Shared {
     pub(super) stage: String,
     pub(super) clock: Clock,
     pub(super) base_url: Url,
-    pub(super) converter: Arc<Converter>,
+    pub(super) backend: Arc<backend::Backend>,
+    /// Where the folder buckets are (`/files` serves them).
+    pub(super) buckets: std::path::PathBuf,
     pub(super) signer: UrlSigner,
 }
 
@@ -54,6 +56,10 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route(
             "/{stage}/jobs/{job_id}",
             get(api::job_status).fallback(missing_authentication_token),
+        )
+        .route(
+            "/{stage}/prefixes",
+            get(api::prefixes).fallback(missing_authentication_token),
         )
         .route(
             "/files/{bucket}/{*key}",

@@ -228,7 +228,7 @@ impl UrlSigner {
 
     /// The signature for an already percent-encoded `path`.
     pub fn sign(&self, path: &str, expires: i64) -> String {
-        super::ids::hex(&self.mac(path, expires).finalize().into_bytes())
+        hex::encode(self.mac(path, expires).finalize().into_bytes())
     }
 
     pub fn check(

@@ -1,0 +1,59 @@
+//! Receipt Desk's backend: the `/convert` contract ([`contract`]), its handlers as plain
+//! async functions ([`Backend`]), the PDF renderer ([`render`]), and the places a job
+//! lives — storage ([`storage`]: S3 or folders), job records ([`jobs`]: DynamoDB or
+//! memory) and the work queue ([`queue`]: SQS or in-process workers).
+//!
+//! The Lambdas (`src/bin/api.rs`, `src/bin/worker.rs`, feature `lambda`) and the app's
+//! local stack (an axum adapter in the app crate) call the same handlers, so the demo and
+//! AWS cannot drift apart.
+
+pub mod aws;
+pub mod contract;
+mod env;
+pub mod files;
+mod handlers;
+mod ids;
+pub mod jobs;
+pub mod queue;
+pub mod render;
+pub mod storage;
+
+pub use self::handlers::{Answer, Backend, Caller, WorkError};
+
+/// How pages are rendered and how big a job may be before it is queued.
+#[derive(Debug, Clone, Copy)]
+pub struct ConvertSettings {
+    pub dpi: f32,
+    pub quality: u8,
+    /// A job of at most `inline_max_pdfs` PDFs and at most this many pages is converted
+    /// while the request waits (`200`); anything bigger is queued (`202`).
+    pub async_threshold_pages: usize,
+    /// More PDFs than this are queued without opening them.
+    pub inline_max_pdfs: usize,
+    /// How long a result URL stays valid.
+    pub url_ttl_seconds: u64,
+    /// Pages larger than this many pixels on a side are refused (a hostile `MediaBox`).
+    pub max_side_pixels: u32,
+    /// PDFs larger than this are refused (`too_large`) without being read.
+    pub max_pdf_bytes: u64,
+    /// PDFs with more pages than this are refused (`too_many_pages`).
+    pub max_pages_per_pdf: u32,
+    /// In-process workers (the local stack); Lambda scales by concurrency instead.
+    pub workers: usize,
+}
+
+impl Default for ConvertSettings {
+    fn default() -> Self {
+        Self {
+            dpi: 150.0,
+            quality: 85,
+            async_threshold_pages: 20,
+            inline_max_pdfs: 10,
+            url_ttl_seconds: 15 * 60,
+            max_side_pixels: 12_000,
+            max_pdf_bytes: 100 * 1024 * 1024,
+            max_pages_per_pdf: 1000,
+            workers: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+        }
+    }
+}

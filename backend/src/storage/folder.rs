@@ -1,0 +1,147 @@
+//! Buckets as folders: `root/<bucket>/<key>`. Keys are checked before any path is built
+//! (see [`crate::files`]); results are served by whoever made the [`Presign`] function
+//! (the local stack's signed `/files/…` URLs).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{Listing, Object, StorageError};
+use crate::files;
+
+/// Makes a signed GET URL for (bucket, key, ttl seconds).
+pub type Presign = Arc<dyn Fn(&str, &str, u64) -> String + Send + Sync>;
+
+pub struct FolderStorage {
+    root: PathBuf,
+    presign: Presign,
+}
+
+impl FolderStorage {
+    pub fn new(root: PathBuf, presign: Presign) -> Self {
+        Self { root, presign }
+    }
+
+    pub fn root(&self) -> &std::path::Path {
+        &self.root
+    }
+
+    fn bucket_dir(&self, bucket: &str) -> Result<PathBuf, StorageError> {
+        files::check_bucket(bucket).map_err(|e| StorageError::InvalidName(e.0))?;
+        let dir = self.root.join(bucket);
+        if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+            Ok(dir)
+        } else {
+            Err(StorageError::NoSuchBucket(bucket.to_owned()))
+        }
+    }
+
+    pub(super) async fn list(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        delimited: bool,
+        continuation: Option<&str>,
+        max_keys: u32,
+    ) -> Result<Listing, StorageError> {
+        self.bucket_dir(bucket)?;
+        files::check_prefix(prefix).map_err(|e| StorageError::InvalidName(e.0))?;
+        let root = self.root.clone();
+        let (bucket, prefix) = (bucket.to_owned(), prefix.to_owned());
+        let after = continuation.map(str::to_owned);
+        tokio::task::spawn_blocking(move || {
+            let found = files::list(&root, &bucket, &prefix)
+                .map_err(|e| StorageError::Other(format!("cannot list the folder: {e}")))?;
+            let mut listing = Listing::default();
+            let mut count = 0;
+            for (key, path) in found {
+                // Like S3's start-after: the continuation is the last key (or folder) seen.
+                if after.as_deref().is_some_and(|a| key.as_str() <= a) {
+                    continue;
+                }
+                let rest = &key[prefix.len()..];
+                if delimited && let Some(cut) = rest.find('/') {
+                    let folder = format!("{prefix}{}", &rest[..=cut]);
+                    if listing.folders.last() == Some(&folder)
+                        || after.as_deref().is_some_and(|a| a.starts_with(&folder))
+                    {
+                        continue;
+                    }
+                    if count == max_keys {
+                        listing.next = listing.objects.last().map(|o| o.key.clone()).max(listing.folders.last().cloned());
+                        break;
+                    }
+                    listing.folders.push(folder);
+                    count += 1;
+                    continue;
+                }
+                if count == max_keys {
+                    listing.next = listing.objects.last().map(|o| o.key.clone()).max(listing.folders.last().cloned());
+                    break;
+                }
+                let metadata = std::fs::metadata(&path).ok();
+                listing.objects.push(Object {
+                    key,
+                    bytes: metadata.as_ref().map_or(0, std::fs::Metadata::len),
+                    last_modified: metadata
+                        .and_then(|m| m.modified().ok())
+                        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+                        .map(|t| t.to_string()),
+                });
+                count += 1;
+            }
+            Ok(listing)
+        })
+        .await
+        .map_err(|e| StorageError::Other(e.to_string()))?
+    }
+
+    pub(super) async fn get(
+        &self,
+        bucket: &str,
+        key: &str,
+        max_bytes: u64,
+    ) -> Result<Vec<u8>, StorageError> {
+        let bucket_dir = self.bucket_dir(bucket)?;
+        let path = files::object_path(&self.root, bucket, key)
+            .map_err(|e| StorageError::InvalidName(e.0))?;
+        let size = tokio::fs::symlink_metadata(&path)
+            .await
+            .map_err(|_| StorageError::NoSuchKey(key.to_owned()))?
+            .len();
+        if size > max_bytes {
+            return Err(StorageError::TooLarge {
+                key: key.to_owned(),
+                limit: max_bytes,
+            });
+        }
+        files::read_inside(&bucket_dir, &path)
+            .await
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => StorageError::NoSuchKey(key.to_owned()),
+                std::io::ErrorKind::PermissionDenied => StorageError::Denied(key.to_owned()),
+                _ => StorageError::Other(format!("cannot read {key}: {e}")),
+            })
+    }
+
+    pub(super) async fn put(&self, bucket: &str, key: &str, bytes: Vec<u8>) -> Result<(), StorageError> {
+        let bucket_dir = self.bucket_dir(bucket)?;
+        let path = files::object_path(&self.root, bucket, key)
+            .map_err(|e| StorageError::InvalidName(e.0))?;
+        let key = key.to_owned();
+        tokio::task::spawn_blocking(move || {
+            files::prepare_write(&bucket_dir, &path)?;
+            // Written whole, then renamed: a reader never sees half a JPEG.
+            let mut tmp = path.clone().into_os_string();
+            tmp.push(".part");
+            std::fs::write(&tmp, &bytes)?;
+            std::fs::rename(&tmp, &path)
+        })
+        .await
+        .map_err(|e| StorageError::Other(e.to_string()))?
+        .map_err(|e| StorageError::Other(format!("cannot write {key}: {e}")))
+    }
+
+    pub(super) fn presign_get(&self, bucket: &str, key: &str, ttl_seconds: u64) -> String {
+        (self.presign)(bucket, key, ttl_seconds)
+    }
+}
