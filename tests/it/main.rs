@@ -7,6 +7,7 @@ mod support;
 mod api;
 mod app;
 mod authorizer;
+mod backend_aws;
 mod cli;
 mod cli_convert;
 mod cognito_moto;
