@@ -328,17 +328,15 @@ impl ApiClient {
         match answer.status {
             200 => parse::<ConvertResult>(&answer)
                 .map(|r| (ConvertOutcome::Done(r), answer.diagnostics.clone())),
-            202 => {
-                parse::<Accepted>(&answer).map(|a| {
-                    (
-                        ConvertOutcome::Accepted {
-                            job_id: a.job_id,
-                            status_url: a.status_url,
-                        },
-                        answer.diagnostics.clone(),
-                    )
-                })
-            }
+            202 => parse::<Accepted>(&answer).map(|a| {
+                (
+                    ConvertOutcome::Accepted {
+                        job_id: a.job_id,
+                        status_url: a.status_url,
+                    },
+                    answer.diagnostics.clone(),
+                )
+            }),
             _ => Err(refused(answer)),
         }
     }

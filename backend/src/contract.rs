@@ -303,9 +303,10 @@ mod tests {
 
     #[test]
     fn a_status_from_a_lenient_backend_reads_and_ours_round_trips() {
-        let foreign: JobStatus =
-            serde_json::from_str(r#"{"state":"running","converted":[{"source_key":"a.pdf","key":"a.jpg","extra":1}]}"#)
-                .expect("lenient");
+        let foreign: JobStatus = serde_json::from_str(
+            r#"{"state":"running","converted":[{"source_key":"a.pdf","key":"a.jpg","extra":1}]}"#,
+        )
+        .expect("lenient");
         assert_eq!(foreign.results.converted[0].url, None);
         let ours = JobStatus {
             job_id: Some("j".to_owned()),
@@ -319,6 +320,9 @@ mod tests {
         };
         let text = serde_json::to_string(&ours).expect("json");
         assert!(text.contains(r#""reason":"damaged_pdf""#), "{text}");
-        assert_eq!(serde_json::from_str::<JobStatus>(&text).expect("back"), ours);
+        assert_eq!(
+            serde_json::from_str::<JobStatus>(&text).expect("back"),
+            ours
+        );
     }
 }

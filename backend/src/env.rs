@@ -19,7 +19,7 @@ impl Backend {
         let mut backend = Self::new(
             Storage::S3(S3Storage::new(aws.clone())),
             JobStore::Dynamo(DynamoJobs::new(aws.clone(), table)),
-            Queue::Sqs(SqsQueue::new(aws, queue_url)),
+            Queue::Sqs(Box::new(SqsQueue::new(aws, queue_url))),
             ConvertSettings {
                 workers: 1,
                 ..ConvertSettings::default()

@@ -9,8 +9,8 @@ use super::{CliError, print_line};
 use crate::i18n::Lang;
 use crate::i18n::cli::serve as t;
 use crate::local::authorizer::{Accept, AuthorizerMode, BearerPrefix};
-use backend::ConvertSettings;
 use crate::local::{self, ExternalIssuer, StackOptions, demo, idp};
+use backend::ConvertSettings;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {

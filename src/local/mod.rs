@@ -289,7 +289,8 @@ fn s3_config(endpoint: &Url) -> backend::aws::AwsConfig {
             .unwrap_or_else(|| "us-east-1".to_owned()),
         endpoint: Some(endpoint.clone()),
         credentials: backend::aws::Credentials {
-            access_key_id: env("AWS_ACCESS_KEY_ID").unwrap_or_else(|| "receipt-desk-local".to_owned()),
+            access_key_id: env("AWS_ACCESS_KEY_ID")
+                .unwrap_or_else(|| "receipt-desk-local".to_owned()),
             secret_access_key: env("AWS_SECRET_ACCESS_KEY")
                 .unwrap_or_else(|| "receipt-desk-local".to_owned()),
             session_token: env("AWS_SESSION_TOKEN"),

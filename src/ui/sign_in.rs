@@ -411,7 +411,7 @@ impl App {
         let user_id = field_id(ui, lang.text(t::USERNAME));
         let password_id = field_id(ui, lang.text(t::PASSWORD));
         if !self.sign_in.autofocused && ui.input(|i| i.focused) {
-            let focused = ui.memory(|m| m.focused());
+            let focused = ui.memory(egui::Memory::focused);
             if focused != Some(user_id) && focused != Some(password_id) {
                 let target = if self.sign_in.username.is_empty() {
                     user_id

@@ -219,7 +219,7 @@ async fn sqs_takes_25_items_in_batches_and_gives_them_all_back() {
     let name = unique("queue");
     let created = raw_json("sqs", "AmazonSQS.CreateQueue", json!({"QueueName": name})).await;
     let queue_url = created["QueueUrl"].as_str().expect("QueueUrl").to_owned();
-    let queue = Queue::Sqs(SqsQueue::new(config(), queue_url));
+    let queue = Queue::Sqs(Box::new(SqsQueue::new(config(), queue_url)));
     let items: Vec<WorkItem> = (0..25)
         .map(|i| WorkItem {
             job_id: "job-1".to_owned(),

@@ -69,10 +69,18 @@ impl Backend {
         loop {
             let listing = self
                 .storage
-                .list(&request.source_bucket, &request.pdf_prefix, false, continuation.as_deref(), 1000)
+                .list(
+                    &request.source_bucket,
+                    &request.pdf_prefix,
+                    false,
+                    continuation.as_deref(),
+                    1000,
+                )
                 .await
                 .map_err(|e| match e {
-                    StorageError::NoSuchBucket(_) => Answer::error(400, format!("source_bucket: {e}")),
+                    StorageError::NoSuchBucket(_) => {
+                        Answer::error(400, format!("source_bucket: {e}"))
+                    }
                     StorageError::InvalidName(_) => Answer::error(400, e),
                     StorageError::Denied(_) => Answer::error(403, e),
                     _ => Answer::error(502, format!("cannot list the PDFs: {e}")),
@@ -89,7 +97,7 @@ impl Backend {
                     .objects
                     .into_iter()
                     .map(|o| o.key)
-                    .filter(|k| k.to_ascii_lowercase().ends_with(".pdf")),
+                    .filter(|k| super::prefixes::is_pdf(k)),
             );
             match listing.next {
                 Some(next) => continuation = Some(next),
@@ -126,10 +134,16 @@ impl Backend {
             })
             .collect();
         if let Err(e) = self.queue.send(&items).await {
-            return Answer::error(502, e);
+            return Answer::error(503, e);
         }
         let status_url = format!("{}/jobs/{id}", status_base.trim_end_matches('/'));
-        Answer::with(202, Accepted { job_id: id, status_url })
+        Answer::with(
+            202,
+            Accepted {
+                job_id: id,
+                status_url,
+            },
+        )
     }
 
     /// The contract's `converted`/`failed` for these outcomes, with fresh result URLs.
@@ -151,7 +165,9 @@ impl Backend {
 }
 
 /// Runs the futures concurrently and returns their outputs in order.
-async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
     let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
     let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {

@@ -30,7 +30,9 @@ impl Backend {
         let caller = context["authorizer"]["claims"]["sub"]
             .as_str()
             .filter(|sub| !sub.is_empty())
-            .map(|sub| Caller { sub: sub.to_owned() });
+            .map(|sub| Caller {
+                sub: sub.to_owned(),
+            });
         let body = match (event["body"].as_str(), event["isBase64Encoded"].as_bool()) {
             (Some(text), Some(true)) => base64::engine::general_purpose::STANDARD
                 .decode(text)
@@ -42,7 +44,10 @@ impl Backend {
         let answer = match caller {
             // The authorizer lets nothing through without claims; if it ever did, refuse.
             None => Answer::error(401, "Unauthorized"),
-            Some(caller) => self.route(&caller, method, path, &query, &body, &stage_url).await,
+            Some(caller) => {
+                self.route(&caller, method, path, &query, &body, &stage_url)
+                    .await
+            }
         };
         json!({
             "statusCode": answer.status,
@@ -92,7 +97,9 @@ impl Backend {
                         failures.push(json!({ "itemIdentifier": id }));
                     }
                 }
-                Some(Err(e)) => tracing::error!(error = %e, message = id, "not a work item; dropped"),
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, message = id, "not a work item; dropped")
+                }
                 None => tracing::error!(message = id, "a record without a body; dropped"),
             }
         }

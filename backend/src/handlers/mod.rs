@@ -104,7 +104,7 @@ impl Backend {
     /// closes (the local stack's stand-in for the SQS-triggered worker Lambda).
     pub fn start_workers(
         self: &Arc<Self>,
-        receiver: tokio::sync::mpsc::UnboundedReceiver<crate::contract::WorkItem>,
+        receiver: tokio::sync::mpsc::Receiver<crate::contract::WorkItem>,
     ) -> tokio::task::JoinHandle<()> {
         let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
         let this = Arc::clone(self);

@@ -96,11 +96,14 @@ impl Backend {
     }
 }
 
-fn is_pdf(key: &str) -> bool {
-    key.to_ascii_lowercase().ends_with(".pdf")
+fn extension(key: &str) -> Option<&str> {
+    key.rsplit_once('.').map(|(_, extension)| extension)
+}
+
+pub(super) fn is_pdf(key: &str) -> bool {
+    extension(key).is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
 }
 
 fn is_jpeg(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    key.ends_with(".jpg") || key.ends_with(".jpeg")
+    extension(key).is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"))
 }

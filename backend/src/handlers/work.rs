@@ -25,7 +25,10 @@ impl Backend {
     /// twice, it writes the same keys again and is counted once.
     pub async fn work(&self, item: &WorkItem) -> Result<(), WorkError> {
         let outcome = match self.read_pdf(&item.request, &item.source_key).await {
-            Ok(Ok(bytes)) => self.convert_pdf(&item.request, &item.source_key, bytes).await,
+            Ok(Ok(bytes)) => {
+                self.convert_pdf(&item.request, &item.source_key, bytes)
+                    .await
+            }
             Ok(Err(failed)) => PdfOutcome {
                 source_key: item.source_key.clone(),
                 pages: Vec::new(),
@@ -74,9 +77,15 @@ impl Backend {
                 reason::TOO_LARGE,
                 format!("the file is larger than {} MB", limit / (1024 * 1024)),
             ))),
-            Err(e @ (StorageError::NoSuchKey(_) | StorageError::Denied(_) | StorageError::InvalidName(_))) => {
-                Ok(Err(FailedPdf::new(key, reason::UNREADABLE, format!("cannot read the file: {e}"))))
-            }
+            Err(
+                e @ (StorageError::NoSuchKey(_)
+                | StorageError::Denied(_)
+                | StorageError::InvalidName(_)),
+            ) => Ok(Err(FailedPdf::new(
+                key,
+                reason::UNREADABLE,
+                format!("cannot read the file: {e}"),
+            ))),
             Err(e) => Err(e),
         }
     }
@@ -104,7 +113,11 @@ impl Backend {
                 return outcome;
             }
             Err(e) => {
-                outcome.failed.push(FailedPdf::new(key, reason::RENDER_FAILED, format!("the renderer crashed: {e}")));
+                outcome.failed.push(FailedPdf::new(
+                    key,
+                    reason::RENDER_FAILED,
+                    format!("the renderer crashed: {e}"),
+                ));
                 return outcome;
             }
         };
@@ -112,7 +125,10 @@ impl Backend {
             outcome.failed.push(FailedPdf::new(
                 key,
                 reason::TOO_MANY_PAGES,
-                format!("the PDF has {pages} pages; at most {} are converted", self.settings.max_pages_per_pdf),
+                format!(
+                    "the PDF has {pages} pages; at most {} are converted",
+                    self.settings.max_pages_per_pdf
+                ),
             ));
             return outcome;
         }
@@ -125,7 +141,10 @@ impl Backend {
             let settings = self.settings;
             renders.spawn_blocking(move || {
                 let _permit = permit;
-                (page, render::render_page(&bytes, page as usize - 1, &settings))
+                (
+                    page,
+                    render::render_page(&bytes, page as usize - 1, &settings),
+                )
             });
         }
         let mut rendered = Vec::new();
@@ -133,11 +152,19 @@ impl Backend {
             match joined {
                 Ok((page, Ok(jpeg))) => rendered.push((page, jpeg)),
                 Ok((page, Err(PageError { reason, error }))) => {
-                    outcome.failed.push(FailedPdf::new(key, reason, format!("page {page}: {error}")));
+                    outcome.failed.push(FailedPdf::new(
+                        key,
+                        reason,
+                        format!("page {page}: {error}"),
+                    ));
                 }
                 Err(e) => {
                     tracing::error!(error = %e, key, "a page render crashed");
-                    outcome.failed.push(FailedPdf::new(key, reason::RENDER_FAILED, "the renderer crashed on a page"));
+                    outcome.failed.push(FailedPdf::new(
+                        key,
+                        reason::RENDER_FAILED,
+                        "the renderer crashed on a page",
+                    ));
                 }
             }
         }

@@ -74,7 +74,10 @@ impl MemoryJobs {
     pub(super) fn get(&self, job_id: &str) -> Option<(JobRecord, Vec<PdfOutcome>)> {
         let jobs = self.lock();
         let entry = jobs.get(job_id)?;
-        Some((entry.record.clone()?, entry.outcomes.values().cloned().collect()))
+        Some((
+            entry.record.clone()?,
+            entry.outcomes.values().cloned().collect(),
+        ))
     }
 
     pub(super) async fn changed(&self, deadline: tokio::time::Instant) {

@@ -63,7 +63,10 @@ impl JobStore {
     }
 
     /// The job and the outcomes so far, in source-key order.
-    pub async fn get(&self, job_id: &str) -> Result<Option<(JobRecord, Vec<PdfOutcome>)>, StoreError> {
+    pub async fn get(
+        &self,
+        job_id: &str,
+    ) -> Result<Option<(JobRecord, Vec<PdfOutcome>)>, StoreError> {
         match self {
             Self::Memory(s) => Ok(s.get(job_id)),
             Self::Dynamo(s) => s.get(job_id).await,

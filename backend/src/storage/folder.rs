@@ -67,7 +67,11 @@ impl FolderStorage {
                         continue;
                     }
                     if count == max_keys {
-                        listing.next = listing.objects.last().map(|o| o.key.clone()).max(listing.folders.last().cloned());
+                        listing.next = listing
+                            .objects
+                            .last()
+                            .map(|o| o.key.clone())
+                            .max(listing.folders.last().cloned());
                         break;
                     }
                     listing.folders.push(folder);
@@ -75,7 +79,11 @@ impl FolderStorage {
                     continue;
                 }
                 if count == max_keys {
-                    listing.next = listing.objects.last().map(|o| o.key.clone()).max(listing.folders.last().cloned());
+                    listing.next = listing
+                        .objects
+                        .last()
+                        .map(|o| o.key.clone())
+                        .max(listing.folders.last().cloned());
                     break;
                 }
                 let metadata = std::fs::metadata(&path).ok();
@@ -123,7 +131,12 @@ impl FolderStorage {
             })
     }
 
-    pub(super) async fn put(&self, bucket: &str, key: &str, bytes: Vec<u8>) -> Result<(), StorageError> {
+    pub(super) async fn put(
+        &self,
+        bucket: &str,
+        key: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), StorageError> {
         let bucket_dir = self.bucket_dir(bucket)?;
         let path = files::object_path(&self.root, bucket, key)
             .map_err(|e| StorageError::InvalidName(e.0))?;

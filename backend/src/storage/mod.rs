@@ -59,13 +59,24 @@ impl Storage {
         max_keys: u32,
     ) -> Result<Listing, StorageError> {
         match self {
-            Self::Folder(s) => s.list(bucket, prefix, delimited, continuation, max_keys).await,
-            Self::S3(s) => s.list(bucket, prefix, delimited, continuation, max_keys).await,
+            Self::Folder(s) => {
+                s.list(bucket, prefix, delimited, continuation, max_keys)
+                    .await
+            }
+            Self::S3(s) => {
+                s.list(bucket, prefix, delimited, continuation, max_keys)
+                    .await
+            }
         }
     }
 
     /// The object's bytes; more than `max_bytes` is [`StorageError::TooLarge`].
-    pub async fn get(&self, bucket: &str, key: &str, max_bytes: u64) -> Result<Vec<u8>, StorageError> {
+    pub async fn get(
+        &self,
+        bucket: &str,
+        key: &str,
+        max_bytes: u64,
+    ) -> Result<Vec<u8>, StorageError> {
         match self {
             Self::Folder(s) => s.get(bucket, key, max_bytes).await,
             Self::S3(s) => s.get(bucket, key, max_bytes).await,
@@ -86,7 +97,12 @@ impl Storage {
     }
 
     /// A GET URL for the object that works without other credentials until it expires.
-    pub fn presign_get(&self, bucket: &str, key: &str, ttl_seconds: u64) -> Result<String, StorageError> {
+    pub fn presign_get(
+        &self,
+        bucket: &str,
+        key: &str,
+        ttl_seconds: u64,
+    ) -> Result<String, StorageError> {
         match self {
             Self::Folder(s) => Ok(s.presign_get(bucket, key, ttl_seconds)),
             Self::S3(s) => s.presign_get(bucket, key, ttl_seconds),

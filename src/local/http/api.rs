@@ -16,7 +16,7 @@ use crate::local::authorizer;
 
 /// The authorizer's decision for a request, as API Gateway makes it: the caller, or the
 /// 401 it answers.
-fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<Caller, Response> {
+fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<Caller, Box<Response>> {
     let header_value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
@@ -31,19 +31,22 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<Caller, Response> {
             )
         })
         .map(|verified| Caller {
-            sub: verified.claims["sub"].as_str().unwrap_or_default().to_owned(),
+            sub: verified.claims["sub"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         })
         .map_err(|rejection| {
             tracing::debug!(%rejection, "authorizer refused");
-            answer(
+            Box::new(answer(
                 StatusCode::UNAUTHORIZED,
                 "application/json",
                 &json!({"message": rejection.message()}),
-            )
+            ))
         })
 }
 
-fn respond(handled: Answer) -> Response {
+fn respond(handled: &Answer) -> Response {
     let status = StatusCode::from_u16(handled.status).unwrap_or(StatusCode::BAD_GATEWAY);
     answer(status, "application/json", &handled.body)
 }
@@ -67,8 +70,13 @@ pub(super) async fn convert(
         return missing_authentication_token().await;
     }
     match authorize(&shared, &headers) {
-        Ok(caller) => respond(shared.backend.convert(&caller, &body, &stage_url(&shared)).await),
-        Err(refused) => refused,
+        Ok(caller) => respond(
+            &shared
+                .backend
+                .convert(&caller, &body, &stage_url(&shared))
+                .await,
+        ),
+        Err(refused) => *refused,
     }
 }
 
@@ -89,8 +97,8 @@ pub(super) async fn job_status(
     }
     let wait = query.wait.is_some_and(|w| w != "0" && w != "false");
     match authorize(&shared, &headers) {
-        Ok(caller) => respond(shared.backend.job_status(&caller, &job_id, wait).await),
-        Err(refused) => refused,
+        Ok(caller) => respond(&shared.backend.job_status(&caller, &job_id, wait).await),
+        Err(refused) => *refused,
     }
 }
 
@@ -105,11 +113,11 @@ pub(super) async fn prefixes(
     }
     match authorize(&shared, &headers) {
         Ok(caller) => respond(
-            shared
+            &shared
                 .backend
                 .prefixes(&caller, query.as_deref().unwrap_or_default())
                 .await,
         ),
-        Err(refused) => refused,
+        Err(refused) => *refused,
     }
 }

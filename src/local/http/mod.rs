@@ -18,9 +18,9 @@ use serde_json::{Value, json};
 
 use super::Clock;
 use super::authorizer::{AuthorizerMode, TokenRules};
-use backend::files::UrlSigner;
 use super::idp::Idp;
 use super::ids;
+use backend::files::UrlSigner;
 
 /// What every request handler reads.
 pub(super) struct Shared {
