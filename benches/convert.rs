@@ -42,8 +42,11 @@ fn ours(inputs: &[Arc<Vec<u8>>], settings: &ConvertSettings) -> usize {
     let mut pages = 0;
     for bytes in inputs {
         for index in 0..page_count(bytes) {
-            let backend::render::Jpeg { bytes: jpeg, width, height } =
-                render_page(bytes, index, settings).expect("renders");
+            let backend::render::Jpeg {
+                bytes: jpeg,
+                width,
+                height,
+            } = render_page(bytes, index, settings).expect("renders");
             assert!(jpeg.len() > 1000 && width > 0 && height > 0);
             pages += 1;
         }

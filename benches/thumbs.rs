@@ -35,8 +35,11 @@ fn make_inputs(dir: &Path, count: usize) -> Vec<PathBuf> {
             .pages()
             .len();
         for index in 0..count {
-            let backend::render::Jpeg { bytes: jpeg, width, height } =
-                render_page(&bytes, index, &settings).expect("renders");
+            let backend::render::Jpeg {
+                bytes: jpeg,
+                width,
+                height,
+            } = render_page(&bytes, index, &settings).expect("renders");
             // A4 at 300 dpi (841.89 pt rounds to 3507 or 3508 rows).
             assert!(
                 width == 2480 && (3507..=3508).contains(&height),

@@ -5,10 +5,10 @@ use crate::support;
 
 use std::sync::Arc;
 
+use backend::ConvertSettings;
 use receipt_desk::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, JobState};
 use receipt_desk::config::{HeaderStyle, TokenKind};
 use receipt_desk::local::authorizer::AuthorizerMode;
-use backend::ConvertSettings;
 use receipt_desk::local::{self, ExternalIssuer, RunningStack, StackOptions, demo};
 use receipt_desk::session::Session;
 

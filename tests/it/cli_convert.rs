@@ -257,7 +257,11 @@ fn no_wait_prints_the_job_of_a_long_conversion() {
         Some(demo::PAGES)
     );
     // Not a terminal: progress comes as plain lines, counting PDFs (one queued each).
-    assert!(text(&out.stderr).contains("/6 PDFs"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("/6 PDFs"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = run(&["--lang", "ja"]);
     assert_eq!(out.status.code(), Some(EXIT_PARTIAL));
     let progress = text(&out.stderr);
