@@ -3,88 +3,14 @@
 //! out) and `DynamoDB` (a PDF delivered twice is counted once). Buckets, queues and tables
 //! are made with raw HTTP calls, one set per test.
 
-use crate::support;
+use crate::support::aws::{config, create_bucket, create_queue, create_table, unique};
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicU32, Ordering};
 
-use backend::aws::{AwsConfig, Credentials};
 use backend::contract::{ConvertRequest, ConvertedPage, FailedPdf, WorkItem};
 use backend::jobs::{DynamoJobs, JobRecord, JobStore, PdfOutcome};
 use backend::queue::{Queue, SqsQueue};
 use backend::storage::{S3Storage, Storage, StorageError};
-use serde_json::{Value, json};
-
-/// A name no other test (or earlier run against the same moto) uses.
-fn unique(kind: &str) -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .subsec_nanos();
-    format!(
-        "rd-{kind}-{}-{nanos}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-fn config() -> AwsConfig {
-    AwsConfig::new(
-        "us-east-1".to_owned(),
-        Some(support::moto().url.clone()),
-        Credentials {
-            access_key_id: "testing".to_owned(),
-            secret_access_key: "testing".to_owned(),
-            session_token: Some("moto-session".to_owned()),
-        },
-    )
-    .expect("config")
-}
-
-/// moto picks the service of an unsigned call by its path or target, which is not enough
-/// for `DynamoDB` and SQS; an `Authorization` header naming the service routes it (moto
-/// checks no signature by default).
-fn routed_to(service: &str) -> String {
-    format!(
-        "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, \
-         SignedHeaders=host, Signature=0"
-    )
-}
-
-/// A raw JSON 1.0 call, made without the code under test.
-async fn raw_json(service: &str, target: &str, body: Value) -> Value {
-    let response = reqwest::Client::new()
-        .post(support::moto().url.clone())
-        .header("authorization", routed_to(service))
-        .header("content-type", "application/x-amz-json-1.0")
-        .header("x-amz-target", target)
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("moto answers");
-    let status = response.status();
-    let text = response.text().await.expect("moto's body");
-    assert!(status.is_success(), "{target} failed: {status} {text}");
-    serde_json::from_str(&text).expect("JSON from moto")
-}
-
-async fn create_bucket() -> String {
-    let bucket = unique("bucket");
-    let url = support::moto().url.join(&bucket).expect("bucket url");
-    let response = reqwest::Client::new()
-        .put(url)
-        .header("authorization", routed_to("s3"))
-        .send()
-        .await
-        .expect("moto answers");
-    assert!(
-        response.status().is_success(),
-        "CreateBucket: {}",
-        response.status()
-    );
-    bucket
-}
 
 fn request() -> ConvertRequest {
     ConvertRequest {
@@ -216,9 +142,7 @@ async fn s3_lists_reads_limits_and_presigns_against_moto() {
 
 #[tokio::test]
 async fn sqs_takes_25_items_in_batches_and_gives_them_all_back() {
-    let name = unique("queue");
-    let created = raw_json("sqs", "AmazonSQS.CreateQueue", json!({"QueueName": name})).await;
-    let queue_url = created["QueueUrl"].as_str().expect("QueueUrl").to_owned();
+    let queue_url = create_queue().await;
     let queue = Queue::Sqs(Box::new(SqsQueue::new(config(), queue_url)));
     let items: Vec<WorkItem> = (0..25)
         .map(|i| WorkItem {
@@ -263,18 +187,7 @@ async fn sqs_takes_25_items_in_batches_and_gives_them_all_back() {
 
 #[tokio::test]
 async fn dynamodb_counts_a_pdf_delivered_twice_once() {
-    let table = unique("table");
-    raw_json(
-        "dynamodb",
-        "DynamoDB_20120810.CreateTable",
-        json!({
-            "TableName": table,
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
-            "BillingMode": "PAY_PER_REQUEST",
-        }),
-    )
-    .await;
+    let table = create_table().await;
     let jobs = JobStore::Dynamo(DynamoJobs::new(config(), table.clone()));
     let record = JobRecord {
         id: "j-1".to_owned(),

@@ -436,3 +436,34 @@ async fn even_a_validly_signed_url_cannot_leave_the_bucket() {
         }
     }
 }
+
+#[tokio::test]
+async fn prefixes_browses_the_demo_bucket_behind_the_authorizer() {
+    let demo = Demo::start().await;
+    let url = format!(
+        "{}/prefixes?bucket={}&prefix=api/receipts/",
+        demo.stack.api_url(),
+        demo::BUCKET
+    );
+    let body = demo.get_json(&url).await;
+    let folders: Vec<&str> = body["folders"]
+        .as_array()
+        .expect("folders")
+        .iter()
+        .map(|f| f["prefix"].as_str().expect("prefix"))
+        .collect();
+    assert_eq!(folders, ["api/receipts/r6/"], "{body}");
+    assert_eq!(body["folders"][0]["pdfs"], 6, "{body}");
+    let anonymous = reqwest::get(&url).await.expect("answer");
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let bad = reqwest::Client::new()
+        .get(format!(
+            "{}/prefixes?bucket=Not_A_Bucket",
+            demo.stack.api_url()
+        ))
+        .header("Authorization", &demo.bearer)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(bad.status().as_u16(), 400);
+}

@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod authorizer;
 mod backend_aws;
+mod backend_handlers;
 mod cli;
 mod cli_convert;
 mod cognito_moto;

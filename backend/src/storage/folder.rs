@@ -143,11 +143,15 @@ impl FolderStorage {
         let key = key.to_owned();
         tokio::task::spawn_blocking(move || {
             files::prepare_write(&bucket_dir, &path)?;
-            // Written whole, then renamed: a reader never sees half a JPEG.
+            // Written whole, then renamed: a reader never sees half a JPEG. The temporary
+            // name is unique, so two jobs writing the same key never share it.
             let mut tmp = path.clone().into_os_string();
-            tmp.push(".part");
-            std::fs::write(&tmp, &bytes)?;
-            std::fs::rename(&tmp, &path)
+            tmp.push(format!(".{}.part", crate::ids::random_hex_id()));
+            let written = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            written
         })
         .await
         .map_err(|e| StorageError::Other(e.to_string()))?

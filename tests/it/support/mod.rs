@@ -3,6 +3,7 @@
 //! stack; the sandboxed command line (`cli`); files left behind (`files`); a clock the
 //! test moves (`clock`).
 
+pub mod aws;
 pub mod cli;
 pub mod clock;
 pub mod files;
