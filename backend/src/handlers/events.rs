@@ -98,7 +98,7 @@ impl Backend {
                     }
                 }
                 Some(Err(e)) => {
-                    tracing::error!(error = %e, message = id, "not a work item; dropped")
+                    tracing::error!(error = %e, message = id, "not a work item; dropped");
                 }
                 None => tracing::error!(message = id, "a record without a body; dropped"),
             }
