@@ -22,7 +22,8 @@ const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 // The contract's types: one definition, shared with the backend and the local stack.
 pub use backend::contract::{
-    Accepted, ConvertRequest, ConvertResult, ConvertedPage, FailedPdf, JobState, JobStatus,
+    Accepted, ConvertRequest, ConvertResult, ConvertedPage, FailedPdf, Folder, JobState, JobStatus,
+    PdfObject, Prefixes,
 };
 
 /// What `/convert` answered.
@@ -338,6 +339,35 @@ impl ApiClient {
                 )
             }),
             _ => Err(refused(answer)),
+        }
+    }
+
+    /// `GET {api_url}/prefixes`: one level of `bucket` below `prefix` (folders with their
+    /// PDF counts, and the PDFs there); `continuation` is a previous answer's `next`.
+    pub async fn prefixes(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        continuation: Option<&str>,
+    ) -> Result<Prefixes, ApiError> {
+        let mut url = Url::parse(&format!(
+            "{}/prefixes",
+            self.api_url.as_str().trim_end_matches('/')
+        ))
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+        url.query_pairs_mut()
+            .append_pair("bucket", bucket)
+            .append_pair("prefix", prefix);
+        if let Some(token) = continuation {
+            url.query_pairs_mut().append_pair("continuation", token);
+        }
+        let answer = self
+            .authorized(reqwest::Method::GET, url.as_str(), None)
+            .await?;
+        if answer.status == 200 {
+            parse(&answer)
+        } else {
+            Err(refused(answer))
         }
     }
 

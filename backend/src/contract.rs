@@ -188,6 +188,7 @@ pub struct Folder {
     /// JPEGs anywhere below the folder: converted pages, likely.
     #[serde(default)]
     pub jpegs: u64,
+    /// The size of those PDFs.
     pub bytes: u64,
     /// The counts stopped at 1,000 objects.
     #[serde(default)]

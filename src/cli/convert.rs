@@ -52,6 +52,9 @@ pub struct ConvertArgs {
     /// Do not follow a long job: print its id and status URL and exit.
     #[arg(long)]
     pub no_wait: bool,
+    /// Convert nothing: say how many PDFs (and how many bytes) are under the prefix.
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub sign_in: SignInArgs,
 }
@@ -108,7 +111,7 @@ fn request(
     ))
 }
 
-fn from_api(error: &ApiError, lang: Lang) -> CliError {
+pub(super) fn from_api(error: &ApiError, lang: Lang) -> CliError {
     let code = match error {
         ApiError::Network(_) | ApiError::Timeout { .. } | ApiError::Unreadable { .. } => {
             EXIT_NETWORK
@@ -120,6 +123,84 @@ fn from_api(error: &ApiError, lang: Lang) -> CliError {
         | ApiError::ForeignStatusUrl { .. } => EXIT_REFUSED,
     };
     failure(code, i18n::api_error(error, lang))
+}
+
+/// The profile's API client, signed in (asking for the password when nothing is
+/// remembered); also the profile's name.
+pub(super) async fn connect(
+    context: &Context,
+    profile: &config::Profile,
+    sign_in: &SignInArgs,
+) -> Result<(String, ApiClient), CliError> {
+    let lang = context.lang;
+    let api_url = profile
+        .api_url
+        .clone()
+        .ok_or_else(|| failure(EXIT_USAGE, lang.text(t::NO_API_URL)))?;
+    let api_url = config::service_url(&api_url).map_err(|p| {
+        failure(
+            EXIT_USAGE,
+            format!("api_url: {}", i18n::url_problem(&p, lang)),
+        )
+    })?;
+    let Ready {
+        name,
+        profile,
+        client,
+        tokens,
+    } = login::ready(context, sign_in).await?;
+    let session = Session::new(client);
+    session.begin(tokens).await;
+    let api = ApiClient::new(
+        api_url,
+        Arc::clone(&session),
+        profile.token_kind,
+        profile.header_style,
+    )
+    .map_err(|e| from_api(&e, lang))?;
+    Ok((name, api))
+}
+
+/// `--dry-run`: the PDFs under the prefix, counted through `GET /prefixes`.
+async fn dry_run(
+    api: &ApiClient,
+    request: &ConvertRequest,
+    json: bool,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let (mut pdfs, mut bytes) = (0_u64, 0_u64);
+    let mut partly = false;
+    let mut next: Option<String> = None;
+    loop {
+        let level = api
+            .prefixes(&request.source_bucket, &request.pdf_prefix, next.as_deref())
+            .await
+            .map_err(|e| from_api(&e, lang))?;
+        pdfs += level.pdfs.len() as u64 + level.folders.iter().map(|f| f.pdfs).sum::<u64>();
+        bytes += level.pdfs.iter().map(|p| p.bytes).sum::<u64>()
+            + level.folders.iter().map(|f| f.bytes).sum::<u64>();
+        partly |= level.folders.iter().any(|f| f.counted_partly);
+        match level.next {
+            Some(token) => next = Some(token),
+            None => break,
+        }
+    }
+    if json {
+        print_line(
+            &serde_json::json!({
+                "source_bucket": request.source_bucket,
+                "pdf_prefix": request.pdf_prefix,
+                "upload_prefix": request.upload_prefix,
+                "pdfs": pdfs,
+                "bytes": bytes,
+                "counted_partly": partly,
+            })
+            .to_string(),
+        );
+    } else {
+        print_line(&t::dry_run(pdfs, bytes, partly, request, lang));
+    }
+    Ok(())
 }
 
 /// Progress on stderr: a bar on a terminal, a line per change otherwise.
@@ -192,32 +273,10 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::from_config(&e, lang))?;
     // Checked before any password is asked for.
     let request = request(args, profile, lang)?;
-    let api_url = profile
-        .api_url
-        .clone()
-        .ok_or_else(|| failure(EXIT_USAGE, lang.text(t::NO_API_URL)))?;
-    let api_url = config::service_url(&api_url).map_err(|p| {
-        failure(
-            EXIT_USAGE,
-            format!("api_url: {}", i18n::url_problem(&p, lang)),
-        )
-    })?;
-    let Ready {
-        name,
-        profile,
-        client,
-        tokens,
-    } = login::ready(context, &args.sign_in).await?;
-    let session = Session::new(client);
-    session.begin(tokens).await;
-    let api = ApiClient::new(
-        api_url,
-        Arc::clone(&session),
-        profile.token_kind,
-        profile.header_style,
-    )
-    .map_err(|e| from_api(&e, lang))?;
-
+    let (name, api) = connect(context, profile, &args.sign_in).await?;
+    if args.dry_run {
+        return dry_run(&api, &request, args.json, lang).await;
+    }
     let (outcome, diagnostics) = api
         .convert(&request)
         .await

@@ -6,6 +6,7 @@
 mod convert;
 mod help;
 mod login;
+mod ls;
 mod profile;
 mod prompt;
 mod serve;
@@ -82,6 +83,9 @@ pub enum Command {
     /// is not given), follow the job to its end, print a summary or the JSON, optionally
     /// download the pages.
     Convert(Box<convert::ConvertArgs>),
+    /// List one level of a bucket through the API: folders with their PDF counts, and
+    /// the PDFs there, to pick prefixes from.
+    Ls(Box<ls::LsArgs>),
     /// Run the local stack (Cognito, JWKS, an authorizer and conversion) on 127.0.0.1
     /// until Ctrl+C; with no --pool file, a demo user is printed.
     Serve(Box<serve::ServeArgs>),
@@ -231,6 +235,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Profile { action }) => profile::run(&context, action).await,
         Some(Command::Serve(args)) => serve::serve(*args, lang).await,
         Some(Command::Convert(args)) => convert::convert(&context, &args).await,
+        Some(Command::Ls(args)) => ls::ls(&context, &args).await,
         // `main` opens the window when there is no command; from elsewhere, show help.
         None => {
             print_line(&command(lang).render_help().to_string());

@@ -111,6 +111,15 @@ pub fn sign_in_not_remembered(lang: Lang) -> &'static str {
     )
 }
 
+/// Sizes as people read them: 3.4 MB, 812 KB, 96 B.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1_000_000.0),
+        b if b >= 1_000 => format!("{} KB", b.div_ceil(1_000)),
+        b => format!("{b} B"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,8 @@ pub enum Action {
     /// The profile in use changed how it connects: start over with it.
     Reconnect,
     StartJob(ConvertRequest),
+    /// List one level of a bucket (bucket, prefix) in the convert form's browser.
+    Browse(String, String),
     CancelJob(String),
 }
 
@@ -39,6 +41,7 @@ impl App {
             Action::SwitchProfile(name) => self.switch_profile(&name),
             Action::Reconnect => self.reconnect(),
             Action::StartJob(request) => self.start_job(request),
+            Action::Browse(bucket, prefix) => self.browse(bucket, prefix),
             Action::CancelJob(id) => self.cancel_job(&id),
         }
     }

@@ -33,6 +33,13 @@ impl ConvertState {
         }
     }
 
+    /// The bucket browser picked a folder: its PDFs are converted, the pages go where
+    /// the seed's layout puts them (editable).
+    pub(super) fn use_folder(&mut self, prefix: &str) {
+        prefix.clone_into(&mut self.pdf_prefix);
+        self.upload_prefix = super::browse::upload_prefix_for(prefix);
+    }
+
     fn draft(&self) -> ConvertDraft {
         ConvertDraft {
             bucket: self.bucket.clone(),
@@ -118,6 +125,25 @@ impl App {
         }
         if let Some(hint) = &checked.pair_hint {
             ui.colored_label(ui.visuals().warn_fg_color, i18n::form::hint(hint, lang));
+        }
+        let bucket = self.convert.bucket.trim().to_owned();
+        let can_browse = has_api && self.is_signed_in() && checked.bucket.is_none();
+        if !self.browse.open
+            && ui
+                .add_enabled(can_browse, egui::Button::new(lang.text(t::BROWSE)))
+                .clicked()
+        {
+            // From the PDF prefix in the form when it is one, else the bucket's top.
+            let from = if checked.pdf.is_none() {
+                self.convert.pdf_prefix.clone()
+            } else {
+                String::new()
+            };
+            self.ask(Action::Browse(bucket.clone(), from));
+        }
+        self.browse_panel(ui, &bucket);
+        if let Some(summary) = self.browse_summary(&bucket, &self.convert.pdf_prefix) {
+            ui.label(summary);
         }
         ui.add_space(8.0);
         let ready = checked.request().is_some() && has_api && self.is_signed_in();

@@ -5,6 +5,7 @@
 //! runtime through [`tasks::Tasks`], and its result is picked up on a later frame.
 
 mod action;
+mod browse;
 mod challenge;
 mod connection;
 pub mod convert;
@@ -174,6 +175,7 @@ pub struct App {
     sign_in: sign_in::SignInState,
     settings: settings::SettingsState,
     convert: convert::ConvertState,
+    browse: browse::BrowseState,
     jobs_view: jobs::JobsViewState,
     thumbnailer: Arc<Thumbnailer>,
     gallery: gallery::GalleryState,
@@ -235,6 +237,7 @@ impl App {
             sign_in: sign_in::SignInState::default(),
             settings: settings::SettingsState::default(),
             convert: convert::ConvertState::default(),
+            browse: browse::BrowseState::default(),
             jobs_view: jobs::JobsViewState::default(),
             thumbnailer: Thumbnailer::new(
                 options

@@ -1132,3 +1132,84 @@ fn damaged_pages_show_marked_tiles_and_the_others_load() {
     assert_eq!(app.state().gallery_state().counts(), (pages - 2, 2, 0));
     app.get_by_label_contains(&format!("{pages} pages · 2 could not be shown"));
 }
+
+/// Picking prefixes by browsing: into a folder from the bucket's top, "Use this folder"
+/// fills the PDF prefix and proposes the upload prefix, and the form says what Start
+/// would convert; in Japanese the same.
+fn browsing_the_bucket_fills_the_form(lang: Lang) {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(lang);
+    let (pdf, upload, browse, use_folder, up) = match lang {
+        Lang::En => (
+            "PDF prefix",
+            "Upload prefix",
+            "Browse the bucket…",
+            "Use this folder",
+            "Up one level",
+        ),
+        Lang::Ja => (
+            "PDF プレフィックス",
+            "アップロード先プレフィックス",
+            "バケットを参照…",
+            "このフォルダーを使う",
+            "1 つ上へ",
+        ),
+    };
+    let password = match lang {
+        Lang::En => "Password",
+        Lang::Ja => "パスワード",
+    };
+    type_into(&mut app, password, DEMO_PASSWORD);
+    app.key_press(Key::Enter);
+    app.step();
+    fixture.settle(&mut app);
+    assert!(app.state().is_signed_in());
+    type_into(&mut app, pdf, "api/receipts/");
+    type_into(&mut app, upload, "somewhere/else/");
+    click_button(&mut app, browse);
+    fixture.settle(&mut app);
+    app.get_by_label("s3://demo/api/receipts/");
+    let folder = match lang {
+        Lang::En => "r6/  —  6 PDFs, ",
+        Lang::Ja => "r6/  —  PDF 6 件、",
+    };
+    app.get_by_label_contains(folder).click();
+    app.step();
+    app.step();
+    fixture.settle(&mut app);
+    app.get_by_label("s3://demo/api/receipts/r6/");
+    app.get_by_label_contains("pdf/  —  ").click();
+    app.step();
+    app.step();
+    fixture.settle(&mut app);
+    app.get_by_label_contains("2024-06-taxi.pdf");
+    click_button(&mut app, use_folder);
+    assert_eq!(
+        app.get_by_label(pdf).value().as_deref(),
+        Some("api/receipts/r6/pdf/")
+    );
+    assert_eq!(
+        app.get_by_label(upload).value().as_deref(),
+        Some("api/receipts/r6/jpeg/"),
+        "the seed's pattern: …/pdf/ → …/jpeg/"
+    );
+    let summary = match lang {
+        Lang::En => "Start converts 6 PDFs (",
+        Lang::Ja => "開始すると PDF 6 件（",
+    };
+    app.get_by_label_contains(summary);
+    // Up goes back a level.
+    click_button(&mut app, up);
+    fixture.settle(&mut app);
+    app.get_by_label("s3://demo/api/receipts/r6/");
+}
+
+#[test]
+fn browsing_the_bucket_fills_the_form_in_english() {
+    browsing_the_bucket_fills_the_form(Lang::En);
+}
+
+#[test]
+fn browsing_the_bucket_fills_the_form_in_japanese() {
+    browsing_the_bucket_fills_the_form(Lang::Ja);
+}

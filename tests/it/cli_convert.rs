@@ -307,3 +307,98 @@ fn in_japanese_the_table_lines_up_kanji_names_and_failures_say_why() {
     assert!(!stderr.contains("damaged"), "{stderr}");
     assert!(stderr.contains("（標準入力から読み込みます）"), "{stderr}");
 }
+
+#[test]
+fn ls_lists_a_level_of_the_bucket_and_dry_run_counts_without_converting() {
+    let setup = Setup::new();
+    let password = format!("{DEMO_PASSWORD}\n");
+    let out = setup.run(
+        &["ls", "api/receipts/", "-u", "demo", "--password-stdin"],
+        &password,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.starts_with("s3://demo/api/receipts/\n"), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.trim_start().starts_with("r6/") && l.contains("6 PDFs")),
+        "{table}"
+    );
+
+    let out = setup.run(
+        &[
+            "ls",
+            "api/receipts/r6/pdf/",
+            "--json",
+            "-u",
+            "demo",
+            "--password-stdin",
+        ],
+        &password,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["pdfs"].as_array().map(Vec::len), Some(6), "{json}");
+    assert!(json["pdfs"][0]["bytes"].as_u64().is_some_and(|b| b > 0));
+
+    // In Japanese, and a prefix the rules refuse is a usage error before any password.
+    let out = setup.run(
+        &[
+            "ls",
+            "api/receipts/",
+            "--lang",
+            "ja",
+            "-u",
+            "demo",
+            "--password-stdin",
+        ],
+        &password,
+    );
+    assert!(
+        text(&out.stdout).contains("PDF 6 件"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = setup.run(&["ls", "../etc/"], "");
+    assert_eq!(out.status.code(), Some(EXIT_USAGE));
+    assert!(
+        text(&out.stderr).contains("PREFIX"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // --dry-run counts what a conversion would take in and converts nothing.
+    let out = setup.run(
+        &[
+            "convert",
+            "--dry-run",
+            "--json",
+            "-u",
+            "demo",
+            "--password-stdin",
+        ],
+        &password,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["pdfs"], 6, "{json}");
+    let on_disk: u64 = std::fs::read_dir(setup.bucket_file("api/receipts/r6/pdf"))
+        .expect("pdf folder")
+        .map(|e| e.expect("entry").metadata().expect("metadata").len())
+        .sum();
+    assert_eq!(json["bytes"], on_disk);
+    assert!(
+        !setup.bucket_file("api/receipts/r6/jpeg").exists(),
+        "a dry run writes nothing"
+    );
+    let out = setup.run(
+        &["convert", "--dry-run", "-u", "demo", "--password-stdin"],
+        &password,
+    );
+    assert!(
+        text(&out.stdout).contains("would convert 6 PDFs"),
+        "{}",
+        text(&out.stdout)
+    );
+}

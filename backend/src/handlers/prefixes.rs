@@ -77,9 +77,9 @@ impl Backend {
                 Ok(inside) => {
                     counted.counted_partly = inside.next.is_some();
                     for object in inside.objects {
-                        counted.bytes += object.bytes;
                         if is_pdf(&object.key) {
                             counted.pdfs += 1;
+                            counted.bytes += object.bytes;
                         } else if is_jpeg(&object.key) {
                             counted.jpegs += 1;
                         }

@@ -7,8 +7,8 @@ use crate::i18n::{Lang, Text};
 
 /// indicatif's template for the progress bar on a terminal.
 pub const PROGRESS_TEMPLATE: Text = Text {
-    en: "{spinner} {msg} [{bar:30}] {pos}/{len} pages",
-    ja: "{spinner} {msg} [{bar:30}] {pos}/{len} ページ",
+    en: "{spinner} {msg} [{bar:30}] {pos}/{len} PDFs",
+    ja: "{spinner} {msg} [{bar:30}] {pos}/{len} 件の PDF",
 };
 
 /// Ctrl+C while a job runs.
@@ -106,6 +106,38 @@ pub fn downloaded(saved: usize, folder: &Path, kept: usize, lang: Lang) -> Strin
         Lang::Ja => format!(
             "{saved} ページを {} にダウンロードしました。既存の {kept} 件はそのままです。",
             folder.display()
+        ),
+    }
+}
+
+/// `convert --dry-run`: what a conversion would take in.
+pub fn dry_run(
+    pdfs: u64,
+    bytes: u64,
+    partly: bool,
+    request: &crate::api::ConvertRequest,
+    lang: Lang,
+) -> String {
+    let (bucket, from, to) = (
+        &request.source_bucket,
+        &request.pdf_prefix,
+        &request.upload_prefix,
+    );
+    let size = crate::i18n::size(bytes);
+    let more = if partly {
+        match lang {
+            Lang::En => " (at least: some folders were counted partly)",
+            Lang::Ja => "（以上。一部のフォルダーは途中までしか数えていません）",
+        }
+    } else {
+        ""
+    };
+    match lang {
+        Lang::En => format!(
+            "would convert {pdfs} PDFs ({size}){more} from s3://{bucket}/{from} to s3://{bucket}/{to}; nothing was converted"
+        ),
+        Lang::Ja => format!(
+            "s3://{bucket}/{from} の PDF {pdfs} 件（{size}）{more}を s3://{bucket}/{to} に変換します。まだ何も変換していません"
         ),
     }
 }

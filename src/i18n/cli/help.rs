@@ -87,6 +87,9 @@ pub fn ja_about(path: &str) -> Option<&'static str> {
         "convert" => {
             "プレフィックスの下のすべての PDF をページごとの JPEG に変換し（指定のない値はプロファイルの既定値）、ジョブを終わりまで追って、概要か JSON を出力します。ページをダウンロードすることもできます。"
         }
+        "ls" => {
+            "API を通してバケットを 1 階層ずつ一覧します。フォルダーと、その下の PDF の数、その階層の PDF を表示するので、プレフィックスを選べます。"
+        }
         "serve" => {
             "ローカルスタック（Cognito、JWKS、オーソライザー、変換）を 127.0.0.1 で Ctrl+C まで動かします。--pool のファイルがなければデモユーザーを表示します。"
         }
@@ -106,13 +109,17 @@ pub fn ja_help(path: &str, id: &str) -> Option<&'static str> {
         ("logout", "username") => {
             Some("ユーザー（既定: このプロファイルで最後にサインインしたユーザー）。")
         }
-        ("convert", "bucket") => Some("S3 バケット（既定: プロファイルのもの）。"),
+        ("convert" | "ls", "bucket") => Some("S3 バケット（既定: プロファイルのもの）。"),
         ("convert", "pdf_prefix") => {
             Some("PDF があるプレフィックス。例: api/receipts/r6/pdf/（既定: プロファイルのもの）。")
         }
         ("convert", "upload_prefix") => Some(
             "JPEG のページを書き出すプレフィックス。例: api/receipts/r6/jpeg/（既定: プロファイルのもの）。",
         ),
+        ("ls", "prefix") => {
+            Some("一覧するプレフィックス。例: api/receipts/（既定: バケットの最上位）。")
+        }
+        ("ls", "json") => Some("表の代わりに、API の JSON を出力します。"),
         ("profile set", "name") => Some("プロファイルの名前。"),
         ("profile set", "bucket") => Some("変換に使う既定の S3 バケット。"),
         ("profile set", "pdf_prefix") => Some("既定の PDF プレフィックス。"),
@@ -156,6 +163,7 @@ pub fn ja_help(path: &str, id: &str) -> Option<&'static str> {
         "json" => "表の代わりに、取り決めどおりの JSON（converted、failed）を出力します。",
         "wait" => "長い（202 の）ジョブを終わりまで追います（既定）。",
         "no_wait" => "長いジョブを追わず、ジョブ ID と状態の URL を出力して終了します。",
+        "dry_run" => "何も変換せず、プレフィックスの下にある PDF の数（とバイト数）を表示します。",
         // serve
         "port" => "127.0.0.1 のポート。0 なら空いているポートを選びます。",
         "data" => {

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod help;
 pub mod login;
 pub mod logout;
+pub mod ls;
 pub mod profile;
 pub mod prompt;
 pub mod serve;

@@ -1,6 +1,6 @@
 //! Sentences of the convert screen, in English and Japanese.
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 
 pub const CONVERT_RECEIPTS: Text = Text {
     en: "Convert receipts",
@@ -58,3 +58,55 @@ pub const ADD_THE_TRAILING: Text = Text {
     en: "Add the trailing \"/\"",
     ja: "末尾に「/」を付ける",
 };
+pub const BROWSE: Text = Text {
+    en: "Browse the bucket…",
+    ja: "バケットを参照…",
+};
+pub const UP: Text = Text {
+    en: "Up one level",
+    ja: "1 つ上へ",
+};
+pub const USE_THIS_FOLDER: Text = Text {
+    en: "Use this folder",
+    ja: "このフォルダーを使う",
+};
+pub const FILTER: Text = Text {
+    en: "Filter",
+    ja: "絞り込み",
+};
+pub const CLOSE: Text = Text {
+    en: "Close",
+    ja: "閉じる",
+};
+pub const NOTHING_HERE: Text = Text {
+    en: "No folders or PDFs here.",
+    ja: "ここにはフォルダーも PDF もありません。",
+};
+pub const MORE_NOT_SHOWN: Text = Text {
+    en: "More entries than one listing holds: narrow the prefix.",
+    ja: "1 回の一覧に入りきらない数があります。プレフィックスを絞ってください。",
+};
+
+/// A folder's line in the browser: "6 PDFs, 1.2 MB".
+pub fn pdfs_and_size(pdfs: u64, size: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{pdfs} PDFs, {size}"),
+        Lang::Ja => format!("PDF {pdfs} 件、{size}"),
+    }
+}
+
+/// A folder that already holds converted pages.
+pub fn jpegs_here(jpegs: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{jpegs} JPEGs already"),
+        Lang::Ja => format!("JPEG {jpegs} 件あり"),
+    }
+}
+
+/// What Start would convert, under the form.
+pub fn will_convert(pdfs: u64, size: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Start converts {pdfs} PDFs ({size})."),
+        Lang::Ja => format!("開始すると PDF {pdfs} 件（{size}）を変換します。"),
+    }
+}
