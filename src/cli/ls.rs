@@ -79,16 +79,18 @@ pub(super) async fn ls(context: &Context, args: &LsArgs) -> Result<(), CliError>
 /// The listing's lines: a heading, folders first, then PDFs, columns aligned by width.
 fn table(listing: &Prefixes, lang: crate::i18n::Lang) -> Vec<String> {
     let strip = |key: &str| key.strip_prefix(&listing.prefix).unwrap_or(key).to_owned();
+    // Folders: name, PDFs, their size, converted JPEGs. PDFs: name, size, date.
     let mut rows: Vec<[String; 3]> = Vec::new();
     for folder in &listing.folders {
+        let mut last = size(folder.bytes);
+        if folder.jpegs > 0 {
+            last.push_str("  ");
+            last.push_str(&t::jpegs(folder.jpegs, lang));
+        }
         rows.push([
             strip(&folder.prefix),
             t::folder_counts(folder.pdfs, folder.counted_partly, lang),
-            if folder.jpegs > 0 {
-                t::jpegs(folder.jpegs, lang)
-            } else {
-                size(folder.bytes)
-            },
+            last,
         ]);
     }
     for pdf in &listing.pdfs {
