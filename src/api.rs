@@ -63,6 +63,14 @@ pub enum ApiError {
         message: String,
         diagnostics: Diagnostics,
     },
+    /// A 2xx without the contract's `converted`/`failed`: a backend that isn't Receipt
+    /// Desk's (the seed's own Lambda may answer `{"message":"ok"}`). The conversion may
+    /// have run; it is never taken for a success of 0 pages. The body is kept.
+    #[error("the API answered HTTP {} without the /convert contract's converted/failed", .diagnostics.status)]
+    NotOurContract {
+        body: String,
+        diagnostics: Diagnostics,
+    },
     /// A 2xx the contract could not read: the body is kept (pretty JSON when it is JSON).
     #[error("the API's answer could not be read ({detail})")]
     Unreadable {
@@ -327,6 +335,10 @@ impl ApiClient {
             .authorized(reqwest::Method::POST, &url, Some(&body))
             .await?;
         match answer.status {
+            200 if !follows_the_contract(&answer.body) => Err(ApiError::NotOurContract {
+                body: shown_body(&answer.body),
+                diagnostics: answer.diagnostics,
+            }),
             200 => parse::<ConvertResult>(&answer)
                 .map(|r| (ConvertOutcome::Done(r), answer.diagnostics.clone())),
             202 => parse::<Accepted>(&answer).map(|a| {
@@ -419,6 +431,23 @@ fn refused(answer: Answer) -> ApiError {
         message: message_of(&answer.body),
         diagnostics: answer.diagnostics,
     }
+}
+
+/// A `/convert` 200 of this contract is an object with `converted` or `failed`.
+fn follows_the_contract(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .as_ref()
+        .and_then(serde_json::Value::as_object)
+        .is_some_and(|o| o.contains_key("converted") || o.contains_key("failed"))
+}
+
+/// A body as shown to a person: pretty JSON when it is JSON.
+fn shown_body(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned())
 }
 
 fn parse<T: serde::de::DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {

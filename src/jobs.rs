@@ -47,6 +47,8 @@ pub enum FailureKind {
     Refused,
     /// A 2xx whose body does not follow the contract.
     Unreadable,
+    /// A 2xx from a backend that isn't Receipt Desk's: no `converted`/`failed`.
+    NotOurContract,
     Network,
     /// The API took the connection and did not answer in time (API Gateway stops at 29 s).
     Timeout,
@@ -193,6 +195,10 @@ fn describe(error: &ApiError) -> (Failure, Option<Diagnostics>) {
             body, diagnostics, ..
         } => (
             failure(FailureKind::Unreadable, Some(body.clone())),
+            Some(diagnostics.clone()),
+        ),
+        ApiError::NotOurContract { body, diagnostics } => (
+            failure(FailureKind::NotOurContract, Some(body.clone())),
             Some(diagnostics.clone()),
         ),
         ApiError::Network(_) => (failure(FailureKind::Network, None), None),

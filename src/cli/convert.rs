@@ -118,11 +118,17 @@ pub(super) fn from_api(error: &ApiError, lang: Lang) -> CliError {
         }
         ApiError::Session(SessionError::Cognito(e)) => return CliError::from_cognito(e, lang),
         ApiError::Session(SessionError::SignedOut) => super::EXIT_AUTH,
+        ApiError::NotOurContract { .. } => super::EXIT_NOT_OUR_CONTRACT,
         ApiError::Unauthorized { .. }
         | ApiError::Refused { .. }
         | ApiError::ForeignStatusUrl { .. } => EXIT_REFUSED,
     };
-    failure(code, i18n::api_error(error, lang))
+    let mut message = i18n::api_error(error, lang);
+    if let ApiError::NotOurContract { body, .. } = error {
+        message.push('\n');
+        message.push_str(body);
+    }
+    failure(code, message)
 }
 
 /// The profile's API client, signed in (asking for the password when nothing is

@@ -165,6 +165,7 @@ pub const EXIT_AUTH: u8 = 3;
 pub const EXIT_NETWORK: u8 = 4;
 pub const EXIT_REFUSED: u8 = 5;
 pub const EXIT_PARTIAL: u8 = 6;
+pub const EXIT_NOT_OUR_CONTRACT: u8 = 7;
 pub const EXIT_INTERRUPTED: u8 = 130;
 
 impl CliError {

@@ -122,6 +122,14 @@ pub fn api_error(error: &crate::api::ApiError, lang: Lang) -> String {
             ),
             ids(diagnostics)
         ),
+        E::NotOurContract { diagnostics, .. } => format!(
+            "{} ({})",
+            lang.pick(
+                "The API answered, but not with Receipt Desk's /convert contract (no converted or failed pages): a backend that isn't ours. The conversion may have run: look under the upload prefix (receipt-desk ls), or deploy the reference backend (README).",
+                "API は応答しましたが、Receipt Desk の /convert の取り決め（変換・失敗したページの一覧）ではありません。別のバックエンドです。変換は実行された可能性があるので、アップロード先を確認するか（receipt-desk ls）、リファレンスのバックエンドを配備してください（README）。",
+            ),
+            ids(diagnostics)
+        ),
         E::Network(detail) => format!(
             "{} ({detail})",
             lang.pick(

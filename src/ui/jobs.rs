@@ -30,6 +30,7 @@ pub fn explain(kind: FailureKind, lang: Lang) -> &'static str {
         FailureKind::GatewayTimeout => lang.text(t::N_504_API_GATEWAY_STOPS_WAITING_AFTER),
         FailureKind::Refused => lang.text(t::THE_API_ANSWERED_WITH_AN_ERROR),
         FailureKind::Unreadable => lang.text(t::THE_API_ANSWERED_BUT_NOT_IN),
+        FailureKind::NotOurContract => lang.text(t::NOT_OUR_CONTRACT),
         FailureKind::Network => lang.text(t::THE_API_COULD_NOT_BE_REACHED),
         FailureKind::Timeout => crate::i18n::api_timeout(lang),
         FailureKind::SignedOut => lang.text(t::YOU_WERE_NOT_SIGNED_IN_WHEN),

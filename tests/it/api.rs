@@ -6,7 +6,9 @@ use crate::support;
 use std::sync::Arc;
 
 use backend::ConvertSettings;
-use receipt_desk::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, JobState};
+use receipt_desk::api::{
+    ApiClient, ApiError, ConvertOutcome, ConvertRequest, ConvertResult, JobState,
+};
 use receipt_desk::config::{HeaderStyle, TokenKind};
 use receipt_desk::local::authorizer::AuthorizerMode;
 use receipt_desk::local::{self, ExternalIssuer, RunningStack, StackOptions, demo};
@@ -318,4 +320,54 @@ async fn a_status_url_on_another_origin_gets_no_token() {
         .await
         .expect_err("no such job");
     assert!(matches!(own, ApiError::Refused { .. }), "{own:?}");
+}
+
+/// The seed's own Lambda may answer `{"message":"ok"}`: a 200 without `converted` or
+/// `failed` is "not this contract" (the body kept), never a success of 0 pages; an
+/// empty result of the contract is still a success.
+#[tokio::test]
+async fn a_200_that_is_not_the_contract_is_not_a_success() {
+    use receipt_desk::i18n::{self, Lang};
+    let setup = setup(|_| {}).await;
+    let foreign = axum::Router::new()
+        .route(
+            "/Prod/convert",
+            axum::routing::post(|| async { axum::Json(serde_json::json!({"message": "ok"})) }),
+        )
+        .route(
+            "/Ours/convert",
+            axum::routing::post(|| async {
+                axum::Json(serde_json::json!({"converted": [], "failed": []}))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, foreign).await });
+    let client = |stage: &str| {
+        ApiClient::new(
+            format!("http://{address}/{stage}").parse().expect("url"),
+            Arc::clone(&setup.session),
+            TokenKind::Access,
+            HeaderStyle::Bearer,
+        )
+        .expect("api")
+    };
+    let err = client("Prod")
+        .convert(&demo_request())
+        .await
+        .expect_err("not our contract");
+    let ApiError::NotOurContract { body, diagnostics } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(body.contains("\"message\": \"ok\""), "{body}");
+    assert_eq!(diagnostics.status, 200);
+    assert!(i18n::api_error(&err, Lang::En).contains("not with Receipt Desk's /convert contract"));
+    assert!(i18n::api_error(&err, Lang::Ja).contains("別のバックエンド"));
+    let (outcome, _) = client("Ours")
+        .convert(&demo_request())
+        .await
+        .expect("an empty result is a result");
+    assert_eq!(outcome, ConvertOutcome::Done(ConvertResult::default()));
 }

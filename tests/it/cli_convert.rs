@@ -402,3 +402,38 @@ fn ls_lists_a_level_of_the_bucket_and_dry_run_counts_without_converting() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn a_backend_that_is_not_ours_exits_7_and_shows_its_answer() {
+    let setup = Setup::new();
+    let foreign = axum::Router::new().route(
+        "/Prod/convert",
+        axum::routing::post(|| async { axum::Json(serde_json::json!({"message": "ok"})) }),
+    );
+    let address = setup._runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move { axum::serve(listener, foreign).await });
+        address
+    });
+    let config = std::fs::read_to_string(setup.config()).expect("config");
+    let config = config.replace(
+        &format!("api_url = \"{}\"", setup.stack.api_url()),
+        &format!("api_url = \"http://{address}/Prod\""),
+    );
+    std::fs::write(setup.config(), config).expect("config");
+    let out = setup.run(
+        &["convert", "-u", "demo", "--password-stdin"],
+        &format!("{DEMO_PASSWORD}\n"),
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(
+        stderr.contains("not with Receipt Desk's /convert contract"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"message\": \"ok\""), "{stderr}");
+    assert!(text(&out.stdout).is_empty(), "no table of 0 pages");
+}

@@ -15,6 +15,7 @@ Exit codes:
   4  network: Cognito or the API could not be reached, timed out or answered with something unreadable
   5  refused: the API refused the conversion (401 after a refresh, 403, 4xx, 5xx, 504)
   6  partial: the job ran but some PDFs failed (they are named on stderr)
+  7  not this contract: the API answered 2xx without converted/failed (a backend that isn't Receipt Desk's; the conversion may have run)
   130  stopped with Ctrl+C (the job may still finish on the server)
 
 Without a command, the desktop window opens.
@@ -32,6 +33,7 @@ Environment:
   4  ネットワーク: Cognito か API に接続できない、時間切れ、または読めない応答
   5  拒否: API が変換を拒否した（更新後の 401、403、4xx、5xx、504）
   6  一部失敗: ジョブは実行されたが一部の PDF が失敗した（名前は stderr に表示）
+  7  取り決め外: API が converted/failed のない 2xx を返した（Receipt Desk のものでないバックエンド。変換は実行された可能性があります）
   130  Ctrl+C で中止した（ジョブはサーバーで完了する可能性があります）
 
 コマンドを指定しないと、デスクトップのウィンドウが開きます。

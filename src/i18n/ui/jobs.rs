@@ -46,6 +46,10 @@ pub const THE_API_ANSWERED_BUT_NOT_IN: Text = Text {
     en: "The API answered, but not in the form of the /convert contract (version 1). Its raw answer is below.",
     ja: "API は応答しましたが、/convert の取り決め（バージョン 1）の形式ではありません。受け取った内容をそのまま下に示します。",
 };
+pub const NOT_OUR_CONTRACT: Text = Text {
+    en: "The API answered, but not with Receipt Desk's /convert contract: a backend that isn't ours, so no pages are listed and this is not counted as a success. The conversion may have run: its pages would be under the upload prefix (Browse the bucket… on the convert form, or `receipt-desk ls`). Its raw answer is below.",
+    ja: "API は応答しましたが、Receipt Desk の /convert の取り決めではありません。別のバックエンドなのでページは一覧できず、成功とは数えません。変換は実行された可能性があり、ページはアップロード先にあるはずです（変換フォームの「バケットを参照…」、または `receipt-desk ls`）。受け取った内容をそのまま下に示します。",
+};
 pub const THE_API_COULD_NOT_BE_REACHED: Text = Text {
     en: "The API could not be reached. Check the network (VPN, proxy) and the API URL, then retry.",
     ja: "API に接続できませんでした。ネットワーク（VPN、プロキシ）と API の URL を確認して再実行してください。",
