@@ -63,6 +63,8 @@ pub enum InvalidReason {
     /// A bucket or prefix the convert form would refuse too.
     #[error("{0:?}")]
     Field(crate::validate::Problem),
+    #[error("\"{0}\" is not an identity pool id like ap-northeast-1:GUID")]
+    IdentityPool(String),
 }
 
 /// Why a service URL cannot be used; `i18n::url_problem` makes it a sentence.
@@ -119,6 +121,15 @@ pub struct Profile {
     pub pdf_prefix: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_prefix: Option<String>,
+    /// A Cognito identity pool (`REGION:GUID`) whose credentials read S3 directly:
+    /// browsing without the API's `/prefixes`, and the pages a backend that isn't ours
+    /// wrote under the upload prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_pool_id: Option<String>,
+    /// One endpoint instead of AWS's public ones for the identity pool and S3 (moto,
+    /// LocalStack).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_endpoint: Option<String>,
     /// The last username that signed in with this profile (not a secret).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -191,6 +202,16 @@ impl Profile {
             {
                 problems.push(("api_url", InvalidReason::Url(problem)));
             }
+            if let Some(url) = &self.aws_endpoint
+                && let Err(problem) = service_url(url)
+            {
+                problems.push(("aws_endpoint", InvalidReason::Url(problem)));
+            }
+        }
+        if let Some(id) = &self.identity_pool_id
+            && !is_identity_pool_id(id)
+        {
+            problems.push(("identity_pool_id", InvalidReason::IdentityPool(id.clone())));
         }
         if let Some(bucket) = &self.bucket
             && let Err(problem) = crate::validate::bucket(bucket)
@@ -209,6 +230,21 @@ impl Profile {
         }
         problems
     }
+}
+
+/// `REGION:GUID`, as the identity pool console shows it.
+pub fn is_identity_pool_id(id: &str) -> bool {
+    id.split_once(':').is_some_and(|(region, guid)| {
+        cognito::is_region_name(region)
+            && guid.len() == 36
+            && guid.char_indices().all(|(i, c)| {
+                if matches!(i, 8 | 13 | 18 | 23) {
+                    c == '-'
+                } else {
+                    c.is_ascii_hexdigit()
+                }
+            })
+    })
 }
 
 /// A service URL must be `https`, except on this machine (`http://127.0.0.1`, `localhost`, `[::1]`).

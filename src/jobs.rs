@@ -123,6 +123,16 @@ impl JobRecord {
         }
     }
 
+    /// The pages a backend that isn't ours wrote, read from the upload prefix: the job
+    /// shows them (and counts as succeeded when there are any); the failure stays as the
+    /// record of what the API answered.
+    pub fn found_results(&mut self, result: ConvertResult) {
+        if !result.converted.is_empty() {
+            self.phase = Phase::Succeeded;
+        }
+        self.result = Some(result);
+    }
+
     pub fn converted_count(&self) -> usize {
         self.result.as_ref().map_or(0, |r| r.converted.len())
     }

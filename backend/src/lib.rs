@@ -8,6 +8,7 @@
 //! AWS cannot drift apart.
 
 pub mod aws;
+pub mod browse;
 pub mod contract;
 mod env;
 pub mod files;

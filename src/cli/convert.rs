@@ -5,20 +5,18 @@
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::Args;
 
-use super::login::{self, Ready};
+use super::connect::{connect, from_api};
 use super::{
-    CliError, Context, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_PARTIAL, EXIT_REFUSED,
-    EXIT_USAGE, SignInArgs, print_line,
+    CliError, Context, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_PARTIAL, EXIT_USAGE,
+    SignInArgs, print_line,
 };
 use crate::api::{ApiClient, ApiError, ConvertOutcome, ConvertRequest, ConvertResult};
 use crate::config::{self, Config};
 use crate::i18n::cli::convert as t;
 use crate::i18n::{self, Lang};
-use crate::session::{Session, SessionError};
 use crate::thumbs::{Item, Thumbnailer};
 use crate::validate;
 
@@ -109,62 +107,6 @@ fn request(
         EXIT_USAGE,
         format!("--{flag}: {}", crate::i18n::form::problem(problem, lang)),
     ))
-}
-
-pub(super) fn from_api(error: &ApiError, lang: Lang) -> CliError {
-    let code = match error {
-        ApiError::Network(_) | ApiError::Timeout { .. } | ApiError::Unreadable { .. } => {
-            EXIT_NETWORK
-        }
-        ApiError::Session(SessionError::Cognito(e)) => return CliError::from_cognito(e, lang),
-        ApiError::Session(SessionError::SignedOut) => super::EXIT_AUTH,
-        ApiError::NotOurContract { .. } => super::EXIT_NOT_OUR_CONTRACT,
-        ApiError::Unauthorized { .. }
-        | ApiError::Refused { .. }
-        | ApiError::ForeignStatusUrl { .. } => EXIT_REFUSED,
-    };
-    let mut message = i18n::api_error(error, lang);
-    if let ApiError::NotOurContract { body, .. } = error {
-        message.push('\n');
-        message.push_str(body);
-    }
-    failure(code, message)
-}
-
-/// The profile's API client, signed in (asking for the password when nothing is
-/// remembered); also the profile's name.
-pub(super) async fn connect(
-    context: &Context,
-    profile: &config::Profile,
-    sign_in: &SignInArgs,
-) -> Result<(String, ApiClient), CliError> {
-    let lang = context.lang;
-    let api_url = profile
-        .api_url
-        .clone()
-        .ok_or_else(|| failure(EXIT_USAGE, lang.text(t::NO_API_URL)))?;
-    let api_url = config::service_url(&api_url).map_err(|p| {
-        failure(
-            EXIT_USAGE,
-            format!("api_url: {}", i18n::url_problem(&p, lang)),
-        )
-    })?;
-    let Ready {
-        name,
-        profile,
-        client,
-        tokens,
-    } = login::ready(context, sign_in).await?;
-    let session = Session::new(client);
-    session.begin(tokens).await;
-    let api = ApiClient::new(
-        api_url,
-        Arc::clone(&session),
-        profile.token_kind,
-        profile.header_style,
-    )
-    .map_err(|e| from_api(&e, lang))?;
-    Ok((name, api))
 }
 
 /// `--dry-run`: the PDFs under the prefix, counted through `GET /prefixes`.
@@ -279,14 +221,45 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::from_config(&e, lang))?;
     // Checked before any password is asked for.
     let request = request(args, profile, lang)?;
-    let (name, api) = connect(context, profile, &args.sign_in).await?;
+    let started = jiff::Timestamp::now().as_second();
+    if profile.api_url.is_none() {
+        return Err(failure(EXIT_USAGE, lang.text(t::NO_API_URL)));
+    }
+    let connected = connect(context, profile, &args.sign_in).await?;
+    let Some(api) = connected.api else {
+        return Err(failure(EXIT_USAGE, lang.text(t::NO_API_URL)));
+    };
+    let name = connected.name;
     if args.dry_run {
         return dry_run(&api, &request, args.json, lang).await;
     }
-    let (outcome, diagnostics) = api
-        .convert(&request)
-        .await
-        .map_err(|e| from_api(&e, lang))?;
+    let (outcome, diagnostics) = match api.convert(&request).await {
+        Ok(answer) => answer,
+        // A backend that isn't ours: its pages are read from S3 when the profile can.
+        Err(error @ ApiError::NotOurContract { .. }) => match &connected.source {
+            Some(source) if source.is_identity_pool() => {
+                say(&i18n::api_error(&error, lang));
+                let result = source
+                    .results(
+                        &request.source_bucket,
+                        &request.upload_prefix,
+                        Some(started),
+                    )
+                    .await
+                    .map_err(|e| super::connect::from_browse(&e, lang))?;
+                if result.converted.is_empty() {
+                    return Err(from_api(&error, lang));
+                }
+                say(&t::read_from_upload_prefix(result.converted.len(), lang));
+                (
+                    ConvertOutcome::Done(result),
+                    crate::api::Diagnostics::default(),
+                )
+            }
+            _ => return Err(from_api(&error, lang)),
+        },
+        Err(error) => return Err(from_api(&error, lang)),
+    };
     if let Some(kind) = diagnostics.switched_to
         && let Err(e) = Config::remember_token_kind(&context.config_path, &name, kind)
     {

@@ -4,7 +4,7 @@
 
 use clap::Args;
 
-use super::convert::connect;
+use super::connect::{connect, from_browse};
 use super::{CliError, Context, EXIT_USAGE, SignInArgs, print_line};
 use crate::api::Prefixes;
 use crate::i18n::cli::ls as t;
@@ -48,14 +48,19 @@ pub(super) async fn ls(context: &Context, args: &LsArgs) -> Result<(), CliError>
         code: EXIT_USAGE,
         message: format!("PREFIX: {e}"),
     })?;
-    let (_, api) = connect(context, profile, &args.sign_in).await?;
+    let Some(source) = connect(context, profile, &args.sign_in).await?.source else {
+        return Err(CliError {
+            code: EXIT_USAGE,
+            message: lang.text(t::NO_SOURCE).to_owned(),
+        });
+    };
     let mut listing = Prefixes::default();
     let mut next: Option<String> = None;
     loop {
-        let page = api
+        let page = source
             .prefixes(&bucket, &prefix, next.as_deref())
             .await
-            .map_err(|e| super::convert::from_api(&e, lang))?;
+            .map_err(|e| from_browse(&e, lang))?;
         next.clone_from(&page.next);
         listing.bucket = page.bucket;
         listing.prefix = page.prefix;

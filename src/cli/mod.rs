@@ -3,6 +3,7 @@
 //! Output rules: results go to stdout (only `token` ever prints a token), prompts and
 //! errors to stderr, and each kind of failure has its own exit code (see [`EXIT_CODES`]).
 
+mod connect;
 mod convert;
 mod help;
 mod login;

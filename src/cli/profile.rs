@@ -38,6 +38,14 @@ pub struct SetArgs {
     /// The API stage URL, like `https://abc.execute-api.ap-northeast-1.amazonaws.com/Prod`.
     #[arg(long, value_name = "URL")]
     pub api_url: Option<String>,
+    /// A Cognito identity pool (REGION:GUID) whose credentials read S3 directly: `ls`
+    /// without the API, and the pages of a backend that isn't Receipt Desk's; "" removes it.
+    #[arg(long, value_name = "ID")]
+    pub identity_pool_id: Option<String>,
+    /// One endpoint for the identity pool and S3 instead of AWS's (moto, LocalStack); ""
+    /// removes it.
+    #[arg(long, value_name = "URL")]
+    pub aws_endpoint: Option<String>,
     /// Which token the API takes.
     #[arg(long, value_parser = ["id", "access"])]
     pub token_kind: Option<String>,
@@ -154,6 +162,8 @@ fn apply(profile: &mut Profile, args: &SetArgs) {
     }
     optional(&args.cognito_endpoint, &mut profile.cognito_endpoint);
     optional(&args.api_url, &mut profile.api_url);
+    optional(&args.identity_pool_id, &mut profile.identity_pool_id);
+    optional(&args.aws_endpoint, &mut profile.aws_endpoint);
     optional(&args.bucket, &mut profile.bucket);
     optional(&args.pdf_prefix, &mut profile.pdf_prefix);
     optional(&args.upload_prefix, &mut profile.upload_prefix);
@@ -177,6 +187,8 @@ fn fields(profile: &Profile, lang: Lang) -> Vec<(&'static str, String)> {
         ("client_id", profile.client_id.clone()),
         ("cognito_endpoint", or_unset(&profile.cognito_endpoint)),
         ("api_url", or_unset(&profile.api_url)),
+        ("identity_pool_id", or_unset(&profile.identity_pool_id)),
+        ("aws_endpoint", or_unset(&profile.aws_endpoint)),
         ("token_kind", token_kind_name(profile.token_kind).to_owned()),
         (
             "header_style",

@@ -115,6 +115,8 @@ pub struct ErrorBody {
 /// verifying the signature: the client only schedules refreshes with them; servers verify.
 #[derive(Debug, Default, Clone, Deserialize, PartialEq, Eq)]
 pub struct Claims {
+    /// `https://cognito-idp.REGION.amazonaws.com/POOL_ID`: the user pool that issued it.
+    pub iss: Option<String>,
     pub exp: Option<i64>,
     pub iat: Option<i64>,
     pub sub: Option<String>,

@@ -2,6 +2,52 @@
 
 use super::{Lang, cognito_error};
 
+/// Why a listing or the results from S3 could not be read, with the next step.
+pub fn browse_error(error: &crate::storage::BrowseError, lang: Lang) -> String {
+    use crate::identity::IdentityError as I;
+    use crate::storage::BrowseError as B;
+    use backend::storage::StorageError as S;
+    match error {
+        B::Api(e) => api_error(e, lang),
+        B::Session(e) => e.to_string(),
+        B::NoIdentityPool => lang
+            .pick(
+                "The profile has no identity pool to read the upload prefix with: set one in Settings (or `receipt-desk profile set NAME --identity-pool-id REGION:GUID`).",
+                "アップロード先を読むための ID プールがプロファイルにありません。設定画面（または `receipt-desk profile set NAME --identity-pool-id REGION:GUID`）で設定してください。",
+            )
+            .to_owned(),
+        B::Identity(I::Refused { kind, message }) => format!(
+            "{} ({kind}: {message})",
+            lang.pick(
+                "The identity pool refused this user: check the identity pool id and that the pool trusts this user pool and app client.",
+                "ID プールがこのユーザーを拒否しました。ID プール ID と、そのプールがこのユーザープールとアプリクライアントを信頼しているかを確認してください。",
+            )
+        ),
+        B::Identity(e) => format!(
+            "{} ({e})",
+            lang.pick(
+                "The identity pool could not be asked for credentials.",
+                "ID プールに認証情報を求められませんでした。",
+            )
+        ),
+        B::Storage(S::Denied(what)) => format!(
+            "{} ({what})",
+            lang.pick(
+                "S3 refused the identity pool's credentials: its role may not allow this bucket or prefix.",
+                "S3 が ID プールの認証情報を拒否しました。ロールがこのバケットかプレフィックスを許可していない可能性があります。",
+            )
+        ),
+        B::Storage(S::NoSuchBucket(bucket)) => match lang {
+            Lang::En => format!("There is no bucket \"{bucket}\" (check the name and the region)."),
+            Lang::Ja => format!("バケット「{bucket}」はありません（名前とリージョンを確認してください）。"),
+        },
+        B::Storage(e) => format!(
+            "{} ({e})",
+            lang.pick("S3 could not be read.", "S3 を読めませんでした。")
+        ),
+    }
+}
+
 /// A converter's reason for a failed PDF or page: the known `reason` codes of the
 /// `/convert` contract in the person's language (keeping a leading "page N: "), else the
 /// server's English text as it came.

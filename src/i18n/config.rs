@@ -54,6 +54,12 @@ pub fn invalid_reason(reason: &crate::config::InvalidReason, lang: Lang) -> Stri
                 "このプロファイルの Cognito エンドポイントは、ローカルスタックを動かすアプリが設定します。コマンドラインでは `receipt-desk serve` を実行し、プロファイルをそこに向けてください。",
             )
             .to_owned(),
+        (R::IdentityPool(id), Lang::En) => format!(
+            "\"{id}\" is not an identity pool id like ap-northeast-1:0c0c0c0c-1111-2222-3333-444455556666."
+        ),
+        (R::IdentityPool(id), Lang::Ja) => format!(
+            "「{id}」は ap-northeast-1:0c0c0c0c-1111-2222-3333-444455556666 のような ID プール ID ではありません。"
+        ),
         (R::Url(problem), _) => url_problem(problem, lang),
         (R::Field(problem), _) => form::problem(problem, lang),
     }

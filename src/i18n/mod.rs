@@ -10,7 +10,7 @@ mod config;
 pub mod form;
 pub mod ui;
 
-pub use api::{api_error, api_timeout, failure_reason};
+pub use api::{api_error, api_timeout, browse_error, failure_reason};
 pub use cognito::{cognito_error, error_kind_sentence, mfa_label};
 pub use config::{config_error, invalid_reason, url_problem};
 

@@ -1,5 +1,5 @@
 //! The bucket browser under the convert form: one level of the bucket at a time through
-//! the API's `GET /prefixes` — folders with their PDF counts and sizes (marked when they
+//! the profile's source (the API's `GET /prefixes`, or S3 with its identity pool) — folders with their PDF counts and sizes (marked when they
 //! already hold JPEGs), the PDFs themselves — a filter, and "Use this folder", which fills
 //! the PDF prefix and proposes the upload prefix by the seed's pattern (`…/pdf/` →
 //! `…/jpeg/`). The listing runs on the runtime; a spinner shows meanwhile.
@@ -46,7 +46,7 @@ fn parent(prefix: &str) -> String {
 impl App {
     /// Starts listing `prefix` of `bucket` (the action's work).
     pub(super) fn browse(&mut self, bucket: String, prefix: String) {
-        let Some(api) = self.connection().and_then(|c| c.api.clone()) else {
+        let Some(source) = self.connection().and_then(|c| c.source.clone()) else {
             return;
         };
         let lang = self.lang;
@@ -55,9 +55,10 @@ impl App {
         self.browse.open = true;
         self.browse.filter.clear();
         self.browse.loading = Some(self.tasks.spawn(async move {
-            api.prefixes(&bucket, &prefix, None)
+            source
+                .prefixes(&bucket, &prefix, None)
                 .await
-                .map_err(|e| crate::i18n::api_error(&e, lang))
+                .map_err(|e| crate::i18n::browse_error(&e, lang))
         }));
     }
 

@@ -36,6 +36,9 @@ pub struct Connection {
     pub session: Arc<Session>,
     /// `None` when the profile has no API URL yet.
     pub api: Option<Arc<ApiClient>>,
+    /// Where listings and results come from: the API's `/prefixes`, or S3 through the
+    /// profile's identity pool.
+    pub source: Option<Arc<crate::storage::Source>>,
     pub(super) session_rx: watch::Receiver<SessionState>,
     pub(super) refresher: Option<tokio::task::JoinHandle<()>>,
 }
@@ -168,6 +171,7 @@ impl App {
         }
         self.poll_session();
         self.poll_jobs();
+        self.poll_results();
         self.poll_sign_in();
         self.poll_settings();
         let ctx = self.tasks.ctx().clone();
@@ -351,12 +355,14 @@ pub(super) async fn open_connection(
         None => None,
     };
     let session_rx = session.watch();
+    let source = crate::storage::Source::for_profile(&profile, api.clone(), &session).map(Arc::new);
     Ok(Connection {
         profile_name: name,
         profile,
         client,
         session,
         api,
+        source,
         session_rx,
         refresher: None,
     })

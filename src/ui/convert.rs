@@ -127,7 +127,8 @@ impl App {
             ui.colored_label(ui.visuals().warn_fg_color, i18n::form::hint(hint, lang));
         }
         let bucket = self.convert.bucket.trim().to_owned();
-        let can_browse = has_api && self.is_signed_in() && checked.bucket.is_none();
+        let has_source = self.connection().is_some_and(|c| c.source.is_some());
+        let can_browse = has_source && self.is_signed_in() && checked.bucket.is_none();
         if !self.browse.open
             && ui
                 .add_enabled(can_browse, egui::Button::new(lang.text(t::BROWSE)))

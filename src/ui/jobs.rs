@@ -330,7 +330,12 @@ impl App {
         }
         if let Some(failure) = &job.failure {
             ui.add_space(6.0);
-            ui.colored_label(ui.visuals().error_fg_color, explain(failure.kind, lang));
+            if failure.kind == FailureKind::NotOurContract {
+                self.foreign_results_note(ui, job);
+            }
+            if failure.kind != FailureKind::NotOurContract || job.converted_count() == 0 {
+                ui.colored_label(ui.visuals().error_fg_color, explain(failure.kind, lang));
+            }
             ui.label(&failure.message);
             if let Some(body) = &failure.raw_body {
                 egui::CollapsingHeader::new(lang.text(t::RAW_ANSWER))

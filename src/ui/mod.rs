@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod look;
 pub mod navigation;
 mod profile_form;
+mod results;
 mod running;
 mod save_all;
 pub mod settings;
@@ -171,6 +172,9 @@ pub struct App {
     session: SessionState,
     last_refresh: Option<jiff::Timestamp>,
     running: HashMap<String, RunningJob>,
+    /// Jobs whose pages are being read from their upload prefix.
+    results_loading:
+        HashMap<String, poll_promise::Promise<Result<crate::api::ConvertResult, String>>>,
     title: String,
     sign_in: sign_in::SignInState,
     settings: settings::SettingsState,
@@ -233,6 +237,7 @@ impl App {
             session: SessionState::SignedOut { reason: None },
             last_refresh: None,
             running: HashMap::new(),
+            results_loading: HashMap::new(),
             title: String::new(),
             sign_in: sign_in::SignInState::default(),
             settings: settings::SettingsState::default(),

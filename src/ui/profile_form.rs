@@ -21,6 +21,8 @@ pub(super) struct Draft {
     pub(super) client_id: String,
     pub(super) cognito_endpoint: String,
     pub(super) api_url: String,
+    pub(super) identity_pool_id: String,
+    pub(super) aws_endpoint: String,
     pub(super) token_kind: TokenKind,
     pub(super) header_style: HeaderStyle,
     pub(super) bucket: String,
@@ -103,6 +105,8 @@ impl Draft {
             client_id: profile.client_id.clone(),
             cognito_endpoint: text(profile.cognito_endpoint.as_ref()),
             api_url: text(profile.api_url.as_ref()),
+            identity_pool_id: text(profile.identity_pool_id.as_ref()),
+            aws_endpoint: text(profile.aws_endpoint.as_ref()),
             token_kind: profile.token_kind,
             header_style: profile.header_style,
             bucket: text(profile.bucket.as_ref()),
@@ -121,6 +125,8 @@ impl Draft {
             client_id: self.client_id.trim().to_owned(),
             cognito_endpoint: optional(&self.cognito_endpoint),
             api_url: optional(&self.api_url),
+            identity_pool_id: optional(&self.identity_pool_id),
+            aws_endpoint: optional(&self.aws_endpoint),
             token_kind: self.token_kind,
             header_style: self.header_style,
             bucket: optional(&self.bucket),
@@ -262,6 +268,20 @@ impl App {
                         &mut draft.api_url,
                         true,
                         "api_url",
+                    );
+                    check.row(
+                        ui,
+                        lang.text(t::IDENTITY_POOL_OPTIONAL),
+                        &mut draft.identity_pool_id,
+                        true,
+                        "identity_pool_id",
+                    );
+                    check.row(
+                        ui,
+                        lang.text(t::AWS_ENDPOINT_OPTIONAL),
+                        &mut draft.aws_endpoint,
+                        true,
+                        "aws_endpoint",
                     );
                 }
                 ui.label(lang.text(t::TOKEN_SENT_TO_THE_API));

@@ -76,6 +76,11 @@ impl App {
                                 "job {}: {:?}: {}",
                                 record.id, failure.kind, failure.message
                             ));
+                            // A backend that isn't ours: its pages are looked for in S3.
+                            if failure.kind == job_model::FailureKind::NotOurContract {
+                                self.actions
+                                    .push(super::Action::LoadResults(record.id.clone()));
+                            }
                         }
                     }
                     if let Some(kind) = switched

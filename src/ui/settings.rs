@@ -300,6 +300,8 @@ impl App {
                 b.client_id,
                 b.cognito_endpoint,
                 b.api_url,
+                b.identity_pool_id,
+                b.aws_endpoint,
                 b.token_kind,
                 b.header_style,
             ) != (
@@ -307,6 +309,8 @@ impl App {
                 profile.client_id.clone(),
                 profile.cognito_endpoint.clone(),
                 profile.api_url.clone(),
+                profile.identity_pool_id.clone(),
+                profile.aws_endpoint.clone(),
                 profile.token_kind,
                 profile.header_style,
             )

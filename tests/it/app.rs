@@ -1213,3 +1213,54 @@ fn browsing_the_bucket_fills_the_form_in_english() {
 fn browsing_the_bucket_fills_the_form_in_japanese() {
     browsing_the_bucket_fills_the_form(Lang::Ja);
 }
+
+/// A backend that isn't ours answers `{"message":"ok"}`: the job says so, reads the
+/// pages written under the upload prefix through the profile's identity pool, and the
+/// gallery shows them.
+#[test]
+fn a_job_on_a_backend_that_is_not_ours_shows_the_pages_it_wrote() {
+    let fixture = Fixture::new();
+    let (pool, identity_pool_id, bucket, address) = fixture.runtime.block_on(async {
+        let pool = support::moto().pool().await;
+        pool.confirmed_user("ida", serde_json::json!([])).await;
+        let identity_pool_id = crate::identity::identity_pool(&pool).await;
+        let bucket = support::aws::create_bucket().await;
+        let address = crate::identity::foreign_backend(bucket.clone()).await;
+        (pool, identity_pool_id, bucket, address)
+    });
+    let mut config = Config::default();
+    config.profiles.insert(
+        "moto".to_owned(),
+        Profile {
+            client_id: pool.client_id.clone(),
+            cognito_endpoint: Some(pool.moto_url.to_string()),
+            api_url: Some(format!("http://{address}/Prod")),
+            identity_pool_id: Some(identity_pool_id),
+            aws_endpoint: Some(pool.moto_url.to_string()),
+            bucket: Some(bucket),
+            pdf_prefix: Some("r6/pdf/".to_owned()),
+            upload_prefix: Some("r6/jpeg/".to_owned()),
+            ..Profile::default()
+        },
+    );
+    config.default_profile = Some("moto".to_owned());
+    config.save(&fixture.config_path()).expect("config");
+    let mut app = fixture.app(Lang::En);
+    type_letters(&mut app, "ida");
+    type_into(&mut app, "Password", support::PASSWORD);
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    assert!(
+        app.state().is_signed_in(),
+        "{:?}",
+        app.state().session_state()
+    );
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+    // What the API answered stays on record; the pages came from S3.
+    app.get_by_label_contains("without the /convert contract's converted/failed");
+    app.get_by_label_contains("these 1 were read from the upload prefix");
+    app.get_by_label_contains("scan-p1.jpg");
+    let job = &app.state().jobs()[0];
+    assert_eq!(job.converted_count(), 1);
+}

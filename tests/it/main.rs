@@ -15,6 +15,7 @@ mod cognito_moto;
 mod cognito_peers;
 mod cognito_transport;
 mod convert;
+mod identity;
 mod keyring;
 mod local_stack;
 mod session;

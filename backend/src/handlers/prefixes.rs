@@ -3,13 +3,8 @@
 //! so a person can pick `pdf_prefix` and `upload_prefix` instead of typing them.
 
 use super::{Answer, Backend, Caller};
-use crate::contract::{Folder, PdfObject, Prefixes};
 use crate::files;
 use crate::storage::StorageError;
-
-/// Folders listed per page, and objects counted per folder.
-const PAGE: u32 = 1000;
-const COUNTED_PER_FOLDER: u32 = 1000;
 
 impl Backend {
     /// `query` is the request's query string (`bucket=…&prefix=…`).
@@ -37,73 +32,13 @@ impl Backend {
         if let Some(refused) = self.refuse_bucket(&bucket) {
             return refused;
         }
-        let listing = match self
-            .storage
-            .list(&bucket, &prefix, true, continuation.as_deref(), PAGE)
-            .await
-        {
-            Ok(listing) => listing,
-            Err(e @ StorageError::NoSuchBucket(_)) => return Answer::error(404, e),
-            Err(e @ StorageError::Denied(_)) => return Answer::error(403, e),
-            Err(e) => return Answer::error(502, e),
-        };
-        let mut answer = Prefixes {
-            bucket: bucket.clone(),
-            prefix: prefix.clone(),
-            next: listing.next,
-            ..Prefixes::default()
-        };
-        for object in listing.objects {
-            if is_pdf(&object.key) {
-                answer.pdfs.push(PdfObject {
-                    key: object.key,
-                    bytes: object.bytes,
-                    last_modified: object.last_modified,
-                });
-            } else {
-                answer.other_objects += 1;
-            }
+        match crate::browse::level(&self.storage, &bucket, &prefix, continuation.as_deref()).await {
+            Ok(level) => Answer::ok(level),
+            Err(e @ StorageError::NoSuchBucket(_)) => Answer::error(404, e),
+            Err(e @ StorageError::Denied(_)) => Answer::error(403, e),
+            Err(e) => Answer::error(502, e),
         }
-        for folder in listing.folders {
-            let mut counted = Folder {
-                prefix: folder.clone(),
-                ..Folder::default()
-            };
-            match self
-                .storage
-                .list(&bucket, &folder, false, None, COUNTED_PER_FOLDER)
-                .await
-            {
-                Ok(inside) => {
-                    counted.counted_partly = inside.next.is_some();
-                    for object in inside.objects {
-                        if is_pdf(&object.key) {
-                            counted.pdfs += 1;
-                            counted.bytes += object.bytes;
-                        } else if is_jpeg(&object.key) {
-                            counted.jpegs += 1;
-                        }
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, folder, "cannot count a folder");
-                    counted.counted_partly = true;
-                }
-            }
-            answer.folders.push(counted);
-        }
-        Answer::ok(answer)
     }
 }
 
-fn extension(key: &str) -> Option<&str> {
-    key.rsplit_once('.').map(|(_, extension)| extension)
-}
-
-pub(super) fn is_pdf(key: &str) -> bool {
-    extension(key).is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
-}
-
-fn is_jpeg(key: &str) -> bool {
-    extension(key).is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"))
-}
+pub(super) use crate::browse::is_pdf;

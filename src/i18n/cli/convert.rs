@@ -110,6 +110,18 @@ pub fn downloaded(saved: usize, folder: &Path, kept: usize, lang: Lang) -> Strin
     }
 }
 
+/// A backend that isn't ours answered; its pages were read from the upload prefix.
+pub fn read_from_upload_prefix(pages: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "read {pages} pages written since the job started from the upload prefix, with the identity pool's credentials"
+        ),
+        Lang::Ja => format!(
+            "ジョブ開始以降にアップロード先へ書かれた {pages} ページを、ID プールの認証情報で読みました"
+        ),
+    }
+}
+
 /// `convert --dry-run`: what a conversion would take in.
 pub fn dry_run(
     pdfs: u64,

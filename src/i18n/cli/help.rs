@@ -207,6 +207,12 @@ pub fn ja_help(path: &str, id: &str) -> Option<&'static str> {
             "API のステージ URL（https://abc.execute-api.ap-northeast-1.amazonaws.com/Prod など）。"
         }
         "token_kind" => "API が受け付けるトークンの種類。",
+        "identity_pool_id" => {
+            "S3 を直接読むための Cognito ID プール（REGION:GUID）。API なしの ls と、Receipt Desk のものでないバックエンドが書いたページに使います。\"\" で削除します。"
+        }
+        "aws_endpoint" => {
+            "ID プールと S3 に、AWS のものの代わりに使うエンドポイント（moto、LocalStack）。\"\" で削除します。"
+        }
         "header_style" => {
             "bearer は「Authorization: Bearer <トークン>」、bare はトークンだけを送ります。"
         }

@@ -2,6 +2,11 @@
 
 use crate::i18n::{Lang, Text};
 
+pub const NO_SOURCE: Text = Text {
+    en: "the profile has neither an api_url nor an identity_pool_id to list the bucket with: set one with `receipt-desk profile set NAME --api-url …` or `--identity-pool-id …`",
+    ja: "プロファイルに、バケットを一覧するための api_url も identity_pool_id もありません。`receipt-desk profile set NAME --api-url …` か `--identity-pool-id …` で設定してください",
+};
+
 pub const EMPTY: Text = Text {
     en: "(no folders or PDFs here)",
     ja: "（ここにはフォルダーも PDF もありません）",

@@ -50,6 +50,31 @@ pub const NOT_OUR_CONTRACT: Text = Text {
     en: "The API answered, but not with Receipt Desk's /convert contract: a backend that isn't ours, so no pages are listed and this is not counted as a success. The conversion may have run: its pages would be under the upload prefix (Browse the bucket… on the convert form, or `receipt-desk ls`). Its raw answer is below.",
     ja: "API は応答しましたが、Receipt Desk の /convert の取り決めではありません。別のバックエンドなのでページは一覧できず、成功とは数えません。変換は実行された可能性があり、ページはアップロード先にあるはずです（変換フォームの「バケットを参照…」、または `receipt-desk ls`）。受け取った内容をそのまま下に示します。",
 };
+pub const READING_THE_UPLOAD_PREFIX: Text = Text {
+    en: "Reading the pages written under the upload prefix…",
+    ja: "アップロード先に書かれたページを読んでいます…",
+};
+pub const LOOK_IN_THE_UPLOAD_PREFIX: Text = Text {
+    en: "Look for the pages under the upload prefix",
+    ja: "アップロード先でページを探す",
+};
+pub const SET_AN_IDENTITY_POOL: Text = Text {
+    en: "To see this backend's pages here, set the profile's identity pool in Settings: the app then reads the upload prefix from S3 with the signed-in user's credentials.",
+    ja: "このバックエンドのページをここで見るには、設定でプロファイルの ID プールを指定してください。サインインしたユーザーの認証情報で、アプリが S3 のアップロード先を読みます。",
+};
+
+/// The pages a backend that isn't ours wrote, found under the upload prefix.
+pub fn read_from_upload_prefix(pages: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "The API's answer listed no pages; these {pages} were read from the upload prefix (written since the job started) with the identity pool's credentials."
+        ),
+        Lang::Ja => format!(
+            "API の応答にはページの一覧がありませんでした。このページ {pages} 件は、ジョブ開始以降にアップロード先へ書かれたものを ID プールの認証情報で読みました。"
+        ),
+    }
+}
+
 pub const THE_API_COULD_NOT_BE_REACHED: Text = Text {
     en: "The API could not be reached. Check the network (VPN, proxy) and the API URL, then retry.",
     ja: "API に接続できませんでした。ネットワーク（VPN、プロキシ）と API の URL を確認して再実行してください。",

@@ -110,6 +110,14 @@ pub const COGNITO_ENDPOINT_OPTIONAL: Text = Text {
     en: "Cognito endpoint (optional)",
     ja: "Cognito エンドポイント（任意）",
 };
+pub const IDENTITY_POOL_OPTIONAL: Text = Text {
+    en: "Identity pool (optional)",
+    ja: "ID プール（任意）",
+};
+pub const AWS_ENDPOINT_OPTIONAL: Text = Text {
+    en: "AWS endpoint (optional)",
+    ja: "AWS エンドポイント（任意）",
+};
 pub const API_URL_WITH_STAGE: Text = Text {
     en: "API URL (with stage)",
     ja: "API の URL（ステージまで）",
