@@ -20,6 +20,8 @@ pub struct BrowseState {
     listing: Option<Result<Prefixes, String>>,
     loading: Option<Promise<Result<Prefixes, String>>>,
     filter: String,
+    /// The page being listed continues the one shown ("Show more").
+    appending: bool,
 }
 
 /// The upload prefix the seed's layout pairs with a PDF prefix: the last `pdf` folder
@@ -54,9 +56,29 @@ impl App {
         self.browse.prefix.clone_from(&prefix);
         self.browse.open = true;
         self.browse.filter.clear();
+        self.browse.appending = false;
         self.browse.loading = Some(self.tasks.spawn(async move {
             source
                 .prefixes(&bucket, &prefix, None)
+                .await
+                .map_err(|e| crate::i18n::browse_error(&e, lang))
+        }));
+    }
+
+    /// The next page of the level shown, appended to it.
+    fn browse_more(&mut self, continuation: String) {
+        let Some(source) = self.connection().and_then(|c| c.source.clone()) else {
+            return;
+        };
+        let (bucket, prefix, lang) = (
+            self.browse.bucket.clone(),
+            self.browse.prefix.clone(),
+            self.lang,
+        );
+        self.browse.appending = true;
+        self.browse.loading = Some(self.tasks.spawn(async move {
+            source
+                .prefixes(&bucket, &prefix, Some(&continuation))
                 .await
                 .map_err(|e| crate::i18n::browse_error(&e, lang))
         }));
@@ -70,7 +92,16 @@ impl App {
             .is_some_and(|p| p.ready().is_some())
             && let Some(Ok(listing)) = self.browse.loading.take().map(Promise::try_take)
         {
-            self.browse.listing = Some(listing);
+            let appending = std::mem::take(&mut self.browse.appending);
+            match (&mut self.browse.listing, listing) {
+                (Some(Ok(shown)), Ok(page)) if appending => {
+                    shown.folders.extend(page.folders);
+                    shown.pdfs.extend(page.pdfs);
+                    shown.other_objects += page.other_objects;
+                    shown.next = page.next;
+                }
+                (_, listing) => self.browse.listing = Some(listing),
+            }
         }
     }
 
@@ -129,6 +160,7 @@ impl App {
             let filter = self.browse.filter.to_lowercase();
             let matches = |key: &str| filter.is_empty() || key.to_lowercase().contains(&filter);
             let mut go = None;
+            let mut more = None;
             match &self.browse.listing {
                 None => {}
                 Some(Err(message)) => {
@@ -150,6 +182,22 @@ impl App {
                                     text.push_str("  ·  ");
                                     text.push_str(&t::jpegs_here(folder.jpegs, lang));
                                 }
+                                // A PDF folder whose upload prefix (…/pdf/ → …/jpeg/) is a
+                                // sibling here that already holds pages: converted before.
+                                let upload = upload_prefix_for(&folder.prefix);
+                                if folder.pdfs > 0
+                                    && let Some(pages) = listing
+                                        .folders
+                                        .iter()
+                                        .find(|f| f.prefix == upload && f.jpegs > 0)
+                                {
+                                    text.push_str("  ·  ");
+                                    text.push_str(&t::converted_before(
+                                        pages.jpegs,
+                                        &strip(&upload),
+                                        lang,
+                                    ));
+                                }
                                 if ui.button(text).clicked() {
                                     go = Some(folder.prefix.clone());
                                 }
@@ -169,14 +217,20 @@ impl App {
                             if listing.folders.is_empty() && listing.pdfs.is_empty() {
                                 ui.weak(lang.text(t::NOTHING_HERE));
                             }
-                            if listing.next.is_some() {
-                                ui.weak(lang.text(t::MORE_NOT_SHOWN));
+                            if listing.next.is_some()
+                                && self.browse.loading.is_none()
+                                && ui.button(lang.text(t::SHOW_MORE)).clicked()
+                            {
+                                more.clone_from(&listing.next);
                             }
                         });
                 }
             }
             if let Some(prefix) = go {
                 self.ask(Action::Browse(bucket.to_owned(), prefix));
+            }
+            if let Some(continuation) = more {
+                self.browse_more(continuation);
             }
         });
     }

@@ -1219,6 +1219,16 @@ fn browsing_the_bucket_fills_the_form_in_japanese() {
 /// gallery shows them.
 #[test]
 fn a_job_on_a_backend_that_is_not_ours_shows_the_pages_it_wrote() {
+    job_on_a_backend_that_is_not_ours(true);
+}
+
+/// Without an identity pool the same job says what to configure, and shows no pages.
+#[test]
+fn a_job_on_a_backend_that_is_not_ours_says_what_to_configure() {
+    job_on_a_backend_that_is_not_ours(false);
+}
+
+fn job_on_a_backend_that_is_not_ours(with_identity_pool: bool) {
     let fixture = Fixture::new();
     let (pool, identity_pool_id, bucket, address) = fixture.runtime.block_on(async {
         let pool = support::moto().pool().await;
@@ -1235,7 +1245,7 @@ fn a_job_on_a_backend_that_is_not_ours_shows_the_pages_it_wrote() {
             client_id: pool.client_id.clone(),
             cognito_endpoint: Some(pool.moto_url.to_string()),
             api_url: Some(format!("http://{address}/Prod")),
-            identity_pool_id: Some(identity_pool_id),
+            identity_pool_id: with_identity_pool.then_some(identity_pool_id),
             aws_endpoint: Some(pool.moto_url.to_string()),
             bucket: Some(bucket),
             pdf_prefix: Some("r6/pdf/".to_owned()),
@@ -1257,10 +1267,36 @@ fn a_job_on_a_backend_that_is_not_ours_shows_the_pages_it_wrote() {
     );
     click_button(&mut app, "Start");
     fixture.settle(&mut app);
-    // What the API answered stays on record; the pages came from S3.
+    // What the API answered stays on record.
     app.get_by_label_contains("without the /convert contract's converted/failed");
-    app.get_by_label_contains("these 1 were read from the upload prefix");
-    app.get_by_label_contains("scan-p1.jpg");
-    let job = &app.state().jobs()[0];
-    assert_eq!(job.converted_count(), 1);
+    if with_identity_pool {
+        // The pages came from S3.
+        app.get_by_label_contains("these 1 were read from the upload prefix");
+        app.get_by_label_contains("scan-p1.jpg");
+        assert_eq!(app.state().jobs()[0].converted_count(), 1);
+    } else {
+        app.get_by_label_contains("not with Receipt Desk's /convert contract");
+        app.get_by_label_contains("set the profile's identity pool in Settings");
+        assert_eq!(app.state().jobs()[0].converted_count(), 0);
+    }
+}
+
+/// After a conversion, the browser marks the PDF folder whose upload folder (…/pdf/ →
+/// …/jpeg/) already holds pages.
+#[test]
+fn the_browser_marks_a_folder_converted_before() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+    assert_eq!(app.state().jobs().len(), 1);
+    click_button(&mut app, "Convert");
+    type_into(&mut app, "PDF prefix", "api/receipts/r6/");
+    click_button(&mut app, "Browse the bucket…");
+    fixture.settle(&mut app);
+    app.get_by_label("s3://demo/api/receipts/r6/");
+    app.get_by_label_contains("pdf/  —  6 PDFs, ");
+    app.get_by_label_contains("converted before: 7 JPEGs in jpeg/");
+    app.get_by_label_contains("jpeg/  —  0 PDFs, 0 B  ·  7 JPEGs already");
 }

@@ -82,10 +82,18 @@ pub const NOTHING_HERE: Text = Text {
     en: "No folders or PDFs here.",
     ja: "ここにはフォルダーも PDF もありません。",
 };
-pub const MORE_NOT_SHOWN: Text = Text {
-    en: "More entries than one listing holds: narrow the prefix.",
-    ja: "1 回の一覧に入りきらない数があります。プレフィックスを絞ってください。",
+pub const SHOW_MORE: Text = Text {
+    en: "Show more",
+    ja: "さらに表示",
 };
+
+/// A PDF folder whose sibling upload folder already holds pages.
+pub fn converted_before(jpegs: u64, upload: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("converted before: {jpegs} JPEGs in {upload}"),
+        Lang::Ja => format!("変換済み: {upload} に JPEG {jpegs} 件"),
+    }
+}
 
 /// A folder's line in the browser: "6 PDFs, 1.2 MB".
 pub fn pdfs_and_size(pdfs: u64, size: &str, lang: Lang) -> String {
