@@ -59,25 +59,18 @@ impl FolderStorage {
                     continue;
                 }
                 let rest = &key[prefix.len()..];
-                if delimited && let Some(cut) = rest.find('/') {
-                    let folder = format!("{prefix}{}", &rest[..=cut]);
-                    if listing.folders.last() == Some(&folder)
-                        || after.as_deref().is_some_and(|a| a.starts_with(&folder))
-                    {
-                        continue;
+                let folder = match rest.find('/') {
+                    Some(cut) if delimited => {
+                        let folder = format!("{prefix}{}", &rest[..=cut]);
+                        if listing.folders.last() == Some(&folder)
+                            || after.as_deref().is_some_and(|a| a.starts_with(&folder))
+                        {
+                            continue;
+                        }
+                        Some(folder)
                     }
-                    if count == max_keys {
-                        listing.next = listing
-                            .objects
-                            .last()
-                            .map(|o| o.key.clone())
-                            .max(listing.folders.last().cloned());
-                        break;
-                    }
-                    listing.folders.push(folder);
-                    count += 1;
-                    continue;
-                }
+                    _ => None,
+                };
                 if count == max_keys {
                     listing.next = listing
                         .objects
@@ -85,6 +78,11 @@ impl FolderStorage {
                         .map(|o| o.key.clone())
                         .max(listing.folders.last().cloned());
                     break;
+                }
+                count += 1;
+                if let Some(folder) = folder {
+                    listing.folders.push(folder);
+                    continue;
                 }
                 let metadata = std::fs::metadata(&path).ok();
                 listing.objects.push(Object {
@@ -95,7 +93,6 @@ impl FolderStorage {
                         .and_then(|t| jiff::Timestamp::try_from(t).ok())
                         .map(|t| t.to_string()),
                 });
-                count += 1;
             }
             Ok(listing)
         })

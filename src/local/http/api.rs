@@ -60,24 +60,39 @@ fn stage_url(shared: &Shared) -> String {
     url.to_string()
 }
 
+/// API Gateway's order: a stage it does not serve is its 403, then the authorizer
+/// decides, then the handler answers for the caller.
+async fn behind_authorizer<F, Fut>(
+    shared: &Shared,
+    stage: &str,
+    headers: &HeaderMap,
+    handle: F,
+) -> Response
+where
+    F: FnOnce(Caller) -> Fut,
+    Fut: std::future::Future<Output = Answer>,
+{
+    if stage != shared.stage {
+        return missing_authentication_token().await;
+    }
+    match authorize(shared, headers) {
+        Ok(caller) => respond(&handle(caller).await),
+        Err(refused) => *refused,
+    }
+}
+
 pub(super) async fn convert(
     State(shared): State<Arc<Shared>>,
     Path(stage): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if stage != shared.stage {
-        return missing_authentication_token().await;
-    }
-    match authorize(&shared, &headers) {
-        Ok(caller) => respond(
-            &shared
-                .backend
-                .convert(&caller, &body, &stage_url(&shared))
-                .await,
-        ),
-        Err(refused) => *refused,
-    }
+    let stage_url = stage_url(&shared);
+    let backend = Arc::clone(&shared.backend);
+    behind_authorizer(&shared, &stage, &headers, |caller| async move {
+        backend.convert(&caller, &body, &stage_url).await
+    })
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -92,14 +107,12 @@ pub(super) async fn job_status(
     axum::extract::Query(query): axum::extract::Query<StatusQuery>,
     headers: HeaderMap,
 ) -> Response {
-    if stage != shared.stage {
-        return missing_authentication_token().await;
-    }
     let wait = query.wait.is_some_and(|w| w != "0" && w != "false");
-    match authorize(&shared, &headers) {
-        Ok(caller) => respond(&shared.backend.job_status(&caller, &job_id, wait).await),
-        Err(refused) => *refused,
-    }
+    let backend = Arc::clone(&shared.backend);
+    behind_authorizer(&shared, &stage, &headers, |caller| async move {
+        backend.job_status(&caller, &job_id, wait).await
+    })
+    .await
 }
 
 pub(super) async fn prefixes(
@@ -108,16 +121,10 @@ pub(super) async fn prefixes(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    if stage != shared.stage {
-        return missing_authentication_token().await;
-    }
-    match authorize(&shared, &headers) {
-        Ok(caller) => respond(
-            &shared
-                .backend
-                .prefixes(&caller, query.as_deref().unwrap_or_default())
-                .await,
-        ),
-        Err(refused) => *refused,
-    }
+    let backend = Arc::clone(&shared.backend);
+    behind_authorizer(&shared, &stage, &headers, |caller| async move {
+        let query = query.unwrap_or_default();
+        backend.prefixes(&caller, &query).await
+    })
+    .await
 }
