@@ -15,8 +15,9 @@ pub enum Action {
     /// The profile in use changed how it connects: start over with it.
     Reconnect,
     StartJob(ConvertRequest),
-    /// Read a job's pages from its upload prefix (a backend that isn't ours).
-    LoadResults(String),
+    /// Read a job's pages from its upload prefix (a backend that isn't ours): those
+    /// written since it started, or (`true`) every page there.
+    LoadResults(String, bool),
     /// List one level of a bucket (bucket, prefix) in the convert form's browser.
     Browse(String, String),
     CancelJob(String),
@@ -44,7 +45,7 @@ impl App {
             Action::Reconnect => self.reconnect(),
             Action::StartJob(request) => self.start_job(request),
             Action::Browse(bucket, prefix) => self.browse(bucket, prefix),
-            Action::LoadResults(id) => self.load_results(&id),
+            Action::LoadResults(id, all) => self.load_results(&id, all),
             Action::CancelJob(id) => self.cancel_job(&id),
         }
     }

@@ -10,8 +10,9 @@ use crate::i18n::ui::jobs as t;
 use crate::jobs::JobRecord;
 
 impl App {
-    /// Starts reading job `id`'s pages from its upload prefix (when the profile can).
-    pub(super) fn load_results(&mut self, id: &str) {
+    /// Starts reading job `id`'s pages from its upload prefix (when the profile can):
+    /// those written since it started, or with `all` every page there.
+    pub(super) fn load_results(&mut self, id: &str, all: bool) {
         let Some(source) = self.connection().and_then(|c| c.source.clone()) else {
             return;
         };
@@ -24,12 +25,12 @@ impl App {
         let (bucket, prefix, since) = (
             job.request.source_bucket.clone(),
             job.request.upload_prefix.clone(),
-            job.started_at,
+            (!all).then_some(job.started_at),
         );
         let lang = self.lang;
         let promise = self.tasks.spawn(async move {
             source
-                .results(&bucket, &prefix, Some(since))
+                .results(&bucket, &prefix, since)
                 .await
                 .map_err(|e| crate::i18n::browse_error(&e, lang))
         });
@@ -74,12 +75,20 @@ impl App {
                 ui.spinner();
                 ui.label(lang.text(t::READING_THE_UPLOAD_PREFIX));
             });
-        } else if job.converted_count() > 0 {
-            ui.label(t::read_from_upload_prefix(job.converted_count(), lang));
         } else if can_read {
-            if ui.button(lang.text(t::LOOK_IN_THE_UPLOAD_PREFIX)).clicked() {
-                self.ask(super::Action::LoadResults(job.id.clone()));
+            if job.converted_count() > 0 {
+                ui.label(t::read_from_upload_prefix(job.converted_count(), lang));
             }
+            ui.horizontal(|ui| {
+                if job.converted_count() == 0
+                    && ui.button(lang.text(t::LOOK_IN_THE_UPLOAD_PREFIX)).clicked()
+                {
+                    self.ask(super::Action::LoadResults(job.id.clone(), false));
+                }
+                if ui.button(lang.text(t::SHOW_EVERY_PAGE_THERE)).clicked() {
+                    self.ask(super::Action::LoadResults(job.id.clone(), true));
+                }
+            });
         } else {
             ui.colored_label(
                 ui.visuals().warn_fg_color,

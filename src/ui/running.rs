@@ -79,7 +79,7 @@ impl App {
                             // A backend that isn't ours: its pages are looked for in S3.
                             if failure.kind == job_model::FailureKind::NotOurContract {
                                 self.actions
-                                    .push(super::Action::LoadResults(record.id.clone()));
+                                    .push(super::Action::LoadResults(record.id.clone(), false));
                             }
                         }
                     }

@@ -58,6 +58,10 @@ pub const LOOK_IN_THE_UPLOAD_PREFIX: Text = Text {
     en: "Look for the pages under the upload prefix",
     ja: "アップロード先でページを探す",
 };
+pub const SHOW_EVERY_PAGE_THERE: Text = Text {
+    en: "Show every page under the upload prefix (older ones too)",
+    ja: "アップロード先のすべてのページを表示（以前のものも）",
+};
 pub const SET_AN_IDENTITY_POOL: Text = Text {
     en: "To see this backend's pages here, set the profile's identity pool in Settings: the app then reads the upload prefix from S3 with the signed-in user's credentials.",
     ja: "このバックエンドのページをここで見るには、設定でプロファイルの ID プールを指定してください。サインインしたユーザーの認証情報で、アプリが S3 のアップロード先を読みます。",
@@ -67,10 +71,10 @@ pub const SET_AN_IDENTITY_POOL: Text = Text {
 pub fn read_from_upload_prefix(pages: usize, lang: Lang) -> String {
     match lang {
         Lang::En => format!(
-            "The API's answer listed no pages; these {pages} were read from the upload prefix (written since the job started) with the identity pool's credentials."
+            "The API's answer listed no pages; these {pages} were read from the upload prefix with the identity pool's credentials."
         ),
         Lang::Ja => format!(
-            "API の応答にはページの一覧がありませんでした。このページ {pages} 件は、ジョブ開始以降にアップロード先へ書かれたものを ID プールの認証情報で読みました。"
+            "API の応答にはページの一覧がありませんでした。このページ {pages} 件は、アップロード先から ID プールの認証情報で読みました。"
         ),
     }
 }
