@@ -20,6 +20,7 @@ pub mod render;
 pub mod storage;
 
 pub use self::handlers::{Answer, Backend, Caller, WorkError};
+pub use self::render::render_child_main_if_requested;
 
 /// How pages are rendered and how big a job may be before it is queued.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +42,18 @@ pub struct ConvertSettings {
     pub max_pages_per_pdf: u32,
     /// In-process workers (the local stack); Lambda scales by concurrency instead.
     pub workers: usize,
+    /// How long all page renders of one PDF may take together, from the moment its first
+    /// render starts; pages left then fail with `render_timeout`.
+    pub render_budget_per_pdf: std::time::Duration,
+    /// How long one page (or counting the pages) may take.
+    pub render_budget_per_page: std::time::Duration,
+    /// The render process's address space (`RLIMIT_AS`); a page that needs more fails
+    /// with `too_large`. 0 sets no limit.
+    pub render_memory_bytes: u64,
+    /// The executable whose render processes render pages; `None` looks further (see
+    /// [`render`]). `&'static` keeps these settings `Copy`: tests pass
+    /// `Path::new(env!("CARGO_BIN_EXE_receipt-desk"))`.
+    pub render_exe: Option<&'static std::path::Path>,
 }
 
 impl Default for ConvertSettings {
@@ -55,6 +68,10 @@ impl Default for ConvertSettings {
             max_pdf_bytes: 100 * 1024 * 1024,
             max_pages_per_pdf: 1000,
             workers: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            render_budget_per_pdf: std::time::Duration::from_secs(10),
+            render_budget_per_page: std::time::Duration::from_secs(5),
+            render_memory_bytes: 1 << 30,
+            render_exe: None,
         }
     }
 }

@@ -36,9 +36,10 @@ impl Backend {
             for key in &pdfs {
                 match self.read_pdf(&request, key).await {
                     Ok(Ok(bytes)) => {
-                        let count = crate::render::count_pages(&bytes).map_or(0, |n| n as usize);
-                        pages += count;
-                        opened.push((key.clone(), bytes));
+                        // Counted in a render process, within a page's budget.
+                        let counted = self.count_pages(&bytes).await;
+                        pages += counted.as_ref().map_or(0, |&n| n as usize);
+                        opened.push((key.clone(), bytes, counted));
                     }
                     Ok(Err(failed)) => outcomes.push(PdfOutcome {
                         source_key: key.clone(),
@@ -49,9 +50,9 @@ impl Backend {
                 }
             }
             if pages <= self.settings.async_threshold_pages {
-                let converted = opened.into_iter().map(|(key, bytes)| {
+                let converted = opened.into_iter().map(|(key, bytes, counted)| {
                     let request = &request;
-                    async move { self.convert_pdf(request, &key, bytes).await }
+                    async move { self.convert_counted(request, &key, bytes, counted).await }
                 });
                 outcomes.extend(futures_join_all(converted).await);
                 outcomes.sort_by(|a, b| a.source_key.cmp(&b.source_key));

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::Backend;
 use crate::contract::{ConvertRequest, ConvertedPage, FailedPdf, WorkItem, reason};
 use crate::jobs::PdfOutcome;
-use crate::render::{self, PageError};
+use crate::render::{self, PageError, PagesFailed, Rendered};
 use crate::storage::StorageError;
 
 /// Why a queued PDF should be delivered again.
@@ -90,34 +90,39 @@ impl Backend {
         }
     }
 
-    /// Renders every page of one PDF (pages in parallel, bounded to the cores) and writes
-    /// them; broken pages are failures, the others still land.
+    /// Renders every page of one PDF (pages in parallel, bounded to the cores, within
+    /// the render budget) and writes them; broken pages are failures, the others land.
     pub(super) async fn convert_pdf(
         &self,
         request: &ConvertRequest,
         key: &str,
         bytes: Arc<Vec<u8>>,
     ) -> PdfOutcome {
+        let counted = self.count_pages(&bytes).await;
+        self.convert_counted(request, key, bytes, counted).await
+    }
+
+    /// Counts a PDF's pages in a render process, within one page's budget.
+    pub(super) async fn count_pages(&self, bytes: &Arc<Vec<u8>>) -> Result<u32, PageError> {
+        render::count_pages_within(&self.settings, &self.renders, bytes).await
+    }
+
+    /// [`Self::convert_pdf`] once the pages are counted.
+    pub(super) async fn convert_counted(
+        &self,
+        request: &ConvertRequest,
+        key: &str,
+        bytes: Arc<Vec<u8>>,
+        counted: Result<u32, PageError>,
+    ) -> PdfOutcome {
         let mut outcome = PdfOutcome {
             source_key: key.to_owned(),
             ..PdfOutcome::default()
         };
-        let counted = {
-            let bytes = Arc::clone(&bytes);
-            tokio::task::spawn_blocking(move || render::count_pages(&bytes)).await
-        };
         let pages = match counted {
-            Ok(Ok(pages)) => pages,
-            Ok(Err(e)) => {
-                outcome.failed.push(FailedPdf::new(key, e.reason, e.error));
-                return outcome;
-            }
+            Ok(pages) => pages,
             Err(e) => {
-                outcome.failed.push(FailedPdf::new(
-                    key,
-                    reason::RENDER_FAILED,
-                    format!("the renderer crashed: {e}"),
-                ));
+                outcome.failed.push(FailedPdf::new(key, e.reason, e.error));
                 return outcome;
             }
         };
@@ -132,43 +137,23 @@ impl Backend {
             ));
             return outcome;
         }
-        let mut renders = tokio::task::JoinSet::new();
-        for page in 1..=pages {
-            let Ok(permit) = Arc::clone(&self.renders).acquire_owned().await else {
-                break;
+        let Rendered {
+            pages: rendered,
+            failed,
+        } = render::render_pages_within(&self.settings, &self.renders, &bytes, pages).await;
+        drop(bytes);
+        for PagesFailed { first, last, error } in failed {
+            let pages = if first == last {
+                format!("page {first}")
+            } else {
+                format!("pages {first}–{last}")
             };
-            let bytes = Arc::clone(&bytes);
-            let settings = self.settings;
-            renders.spawn_blocking(move || {
-                let _permit = permit;
-                (
-                    page,
-                    render::render_page(&bytes, page as usize - 1, &settings),
-                )
-            });
+            outcome.failed.push(FailedPdf::new(
+                key,
+                error.reason,
+                format!("{pages}: {}", error.error),
+            ));
         }
-        let mut rendered = Vec::new();
-        while let Some(joined) = renders.join_next().await {
-            match joined {
-                Ok((page, Ok(jpeg))) => rendered.push((page, jpeg)),
-                Ok((page, Err(PageError { reason, error }))) => {
-                    outcome.failed.push(FailedPdf::new(
-                        key,
-                        reason,
-                        format!("page {page}: {error}"),
-                    ));
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, key, "a page render crashed");
-                    outcome.failed.push(FailedPdf::new(
-                        key,
-                        reason::RENDER_FAILED,
-                        "the renderer crashed on a page",
-                    ));
-                }
-            }
-        }
-        rendered.sort_by_key(|(page, _)| *page);
         for (page, jpeg) in rendered {
             let output = request.output_key(key, page);
             let (width, height, size) = (jpeg.width, jpeg.height, jpeg.bytes.len() as u64);
