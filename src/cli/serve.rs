@@ -12,6 +12,9 @@ use crate::local::authorizer::{Accept, AuthorizerMode, BearerPrefix};
 use crate::local::{self, ExternalIssuer, StackOptions, demo, idp};
 use backend::ConvertSettings;
 
+/// How long Ctrl+C waits for requests in flight: `serve` stops within 2 s.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// The port on 127.0.0.1; 0 picks a free one.
@@ -140,6 +143,13 @@ pub(super) async fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
     ));
     print_line("Press Ctrl+C to stop.");
     let _ = tokio::signal::ctrl_c().await;
-    stack.stop().await;
+    // Requests in flight get a moment to finish; then they are dropped with the runtime,
+    // and their render processes are killed with them (`kill_on_drop`).
+    if tokio::time::timeout(STOP_GRACE, stack.stop())
+        .await
+        .is_err()
+    {
+        tracing::info!("stopped without waiting for the requests in flight");
+    }
     Ok(())
 }
