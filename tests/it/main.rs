@@ -18,4 +18,5 @@ mod convert;
 mod identity;
 mod keyring;
 mod local_stack;
+mod render_budget;
 mod session;
