@@ -55,15 +55,14 @@ pub fn pool_region(pool_id: &str) -> Option<&str> {
 impl IdentityPool {
     /// `endpoint` overrides `https://cognito-identity.REGION.amazonaws.com/` (moto).
     pub fn new(pool_id: &str, endpoint: Option<Url>) -> Result<Self, IdentityError> {
-        let endpoint = match endpoint {
-            Some(endpoint) => endpoint,
-            None => {
-                let region = pool_region(pool_id).ok_or_else(|| {
-                    IdentityError::Unreadable(format!("\"{pool_id}\" is not REGION:GUID"))
-                })?;
-                Url::parse(&format!("https://cognito-identity.{region}.amazonaws.com/"))
-                    .map_err(|e| IdentityError::Unreadable(e.to_string()))?
-            }
+        let endpoint = if let Some(endpoint) = endpoint {
+            endpoint
+        } else {
+            let region = pool_region(pool_id).ok_or_else(|| {
+                IdentityError::Unreadable(format!("\"{pool_id}\" is not REGION:GUID"))
+            })?;
+            Url::parse(&format!("https://cognito-identity.{region}.amazonaws.com/"))
+                .map_err(|e| IdentityError::Unreadable(e.to_string()))?
         };
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
@@ -134,22 +133,21 @@ impl IdentityPool {
         let logins = json!({ provider: id_token.expose() });
         let identity_id = {
             let mut cached = self.identity_id.lock().await;
-            match cached.as_ref() {
-                Some(id) => id.clone(),
-                None => {
-                    let answer = self
-                        .call(
-                            "GetId",
-                            json!({"IdentityPoolId": self.pool_id, "Logins": logins}),
-                        )
-                        .await?;
-                    let id = answer["IdentityId"]
-                        .as_str()
-                        .ok_or_else(|| IdentityError::Unreadable("no IdentityId".to_owned()))?
-                        .to_owned();
-                    *cached = Some(id.clone());
-                    id
-                }
+            if let Some(id) = cached.as_ref() {
+                id.clone()
+            } else {
+                let answer = self
+                    .call(
+                        "GetId",
+                        json!({"IdentityPoolId": self.pool_id, "Logins": logins}),
+                    )
+                    .await?;
+                let id = answer["IdentityId"]
+                    .as_str()
+                    .ok_or_else(|| IdentityError::Unreadable("no IdentityId".to_owned()))?
+                    .to_owned();
+                *cached = Some(id.clone());
+                id
             }
         };
         let answer = self

@@ -35,12 +35,15 @@ pub enum BrowseError {
 /// A profile's route to its bucket.
 pub enum Source {
     Api(Arc<ApiClient>),
-    IdentityPool {
-        pool: IdentityPool,
-        session: Arc<Session>,
-        region: String,
-        endpoint: Option<Url>,
-    },
+    IdentityPool(Box<PoolRoute>),
+}
+
+/// S3 through an identity pool: whose tokens, which region and endpoint.
+pub struct PoolRoute {
+    pool: IdentityPool,
+    session: Arc<Session>,
+    region: String,
+    endpoint: Option<Url>,
 }
 
 impl Source {
@@ -63,31 +66,31 @@ impl Source {
                 .clone()
                 .or_else(|| crate::identity::pool_region(id).map(str::to_owned))
                 .unwrap_or_else(|| "us-east-1".to_owned());
-            return Some(Self::IdentityPool {
+            return Some(Self::IdentityPool(Box::new(PoolRoute {
                 pool,
                 session: Arc::clone(session),
                 region,
                 endpoint,
-            });
+            })));
         }
         api.map(Self::Api)
     }
 
     pub fn is_identity_pool(&self) -> bool {
-        matches!(self, Self::IdentityPool { .. })
+        matches!(self, Self::IdentityPool(_))
     }
 
     /// S3 with this moment's credentials.
     async fn s3(&self) -> Result<Storage, BrowseError> {
-        let Self::IdentityPool {
+        let Self::IdentityPool(route) = self else {
+            return Err(BrowseError::NoIdentityPool);
+        };
+        let PoolRoute {
             pool,
             session,
             region,
             endpoint,
-        } = self
-        else {
-            return Err(BrowseError::NoIdentityPool);
-        };
+        } = route.as_ref();
         let (_, id_token) = session.tokens().await?;
         let credentials = pool.credentials(&id_token).await?;
         let config = AwsConfig::new(region.clone(), endpoint.clone(), credentials)
@@ -104,7 +107,7 @@ impl Source {
     ) -> Result<Prefixes, BrowseError> {
         match self {
             Self::Api(api) => Ok(api.prefixes(bucket, prefix, continuation).await?),
-            Self::IdentityPool { .. } => {
+            Self::IdentityPool(_) => {
                 let s3 = self.s3().await?;
                 Ok(backend::browse::level(&s3, bucket, prefix, continuation).await?)
             }

@@ -86,6 +86,36 @@ impl FormCheck<'_> {
     }
 }
 
+/// Where a profile connects besides its user pool: the endpoints, the API, the identity
+/// pool (each optional but the API's URL for conversions).
+fn endpoint_rows(
+    ui: &mut egui::Ui,
+    check: &mut FormCheck<'_>,
+    draft: &mut Draft,
+    lang: crate::i18n::Lang,
+) {
+    for (label, value, field) in [
+        (
+            t::COGNITO_ENDPOINT_OPTIONAL,
+            &mut draft.cognito_endpoint,
+            "cognito_endpoint",
+        ),
+        (t::API_URL_WITH_STAGE, &mut draft.api_url, "api_url"),
+        (
+            t::IDENTITY_POOL_OPTIONAL,
+            &mut draft.identity_pool_id,
+            "identity_pool_id",
+        ),
+        (
+            t::AWS_ENDPOINT_OPTIONAL,
+            &mut draft.aws_endpoint,
+            "aws_endpoint",
+        ),
+    ] {
+        check.row(ui, lang.text(label), value, true, field);
+    }
+}
+
 /// The line under a field: its problem, or the same height left empty.
 fn problem_line(ui: &mut egui::Ui, problem: Option<&String>) {
     let text = problem.map_or(" ", String::as_str);
@@ -255,34 +285,7 @@ impl App {
                         problem_line(ui, None);
                     });
                     ui.end_row();
-                    check.row(
-                        ui,
-                        lang.text(t::COGNITO_ENDPOINT_OPTIONAL),
-                        &mut draft.cognito_endpoint,
-                        true,
-                        "cognito_endpoint",
-                    );
-                    check.row(
-                        ui,
-                        lang.text(t::API_URL_WITH_STAGE),
-                        &mut draft.api_url,
-                        true,
-                        "api_url",
-                    );
-                    check.row(
-                        ui,
-                        lang.text(t::IDENTITY_POOL_OPTIONAL),
-                        &mut draft.identity_pool_id,
-                        true,
-                        "identity_pool_id",
-                    );
-                    check.row(
-                        ui,
-                        lang.text(t::AWS_ENDPOINT_OPTIONAL),
-                        &mut draft.aws_endpoint,
-                        true,
-                        "aws_endpoint",
-                    );
+                    endpoint_rows(ui, &mut check, &mut draft, lang);
                 }
                 ui.label(lang.text(t::TOKEN_SENT_TO_THE_API));
                 ui.horizontal(|ui| {

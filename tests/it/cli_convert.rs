@@ -16,7 +16,7 @@ const EXIT_AUTH: i32 = 3;
 const EXIT_PARTIAL: i32 = 6;
 
 struct Setup {
-    _runtime: tokio::runtime::Runtime,
+    runtime: tokio::runtime::Runtime,
     stack: RunningStack,
     dir: tempfile::TempDir,
 }
@@ -31,7 +31,7 @@ impl Setup {
         let dir = tempfile::tempdir().expect("tempdir");
         let stack = runtime.block_on(support::start_local(dir.path().join("stack"), None));
         let setup = Self {
-            _runtime: runtime,
+            runtime,
             stack,
             dir,
         };
@@ -410,7 +410,7 @@ fn a_backend_that_is_not_ours_exits_7_and_shows_its_answer() {
         "/Prod/convert",
         axum::routing::post(|| async { axum::Json(serde_json::json!({"message": "ok"})) }),
     );
-    let address = setup._runtime.block_on(async {
+    let address = setup.runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
