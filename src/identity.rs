@@ -12,8 +12,9 @@ use tokio::sync::Mutex;
 
 use crate::credentials::IdToken;
 
-/// Renew the credentials this long before they expire.
-const RENEW_BEFORE_SECONDS: i64 = 5 * 60;
+/// Renew the credentials this long before they expire: longer than a result URL made
+/// with them lives (15 min; a presigned URL dies with its credentials).
+const RENEW_BEFORE_SECONDS: i64 = 20 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentityError {
@@ -29,9 +30,13 @@ pub enum IdentityError {
     NoIssuer,
 }
 
-/// Temporary credentials and when they expire (Unix seconds).
+/// Temporary credentials and when they expire (Unix seconds), for one user.
 #[derive(Clone)]
 struct Held {
+    /// The user pool and `sub` of the user they belong to: another user (after a
+    /// sign-out, on the same profile) never gets them.
+    owner: (String, String),
+    identity_id: String,
     credentials: backend::aws::Credentials,
     expires_at: i64,
 }
@@ -40,7 +45,6 @@ pub struct IdentityPool {
     http: reqwest::Client,
     endpoint: Url,
     pool_id: String,
-    identity_id: Mutex<Option<String>>,
     held: Mutex<Option<Held>>,
 }
 
@@ -73,7 +77,6 @@ impl IdentityPool {
             http,
             endpoint,
             pool_id: pool_id.to_owned(),
-            identity_id: Mutex::new(None),
             held: Mutex::new(None),
         })
     }
@@ -119,36 +122,33 @@ impl IdentityPool {
         id_token: &IdToken,
     ) -> Result<backend::aws::Credentials, IdentityError> {
         let now = jiff::Timestamp::now().as_second();
+        let claims = crate::cognito::wire::decode_claims(id_token.expose())
+            .ok_or(IdentityError::NoIssuer)?;
+        let issuer = claims.iss.ok_or(IdentityError::NoIssuer)?;
+        let owner = (issuer.clone(), claims.sub.unwrap_or_default());
         let mut held = self.held.lock().await;
-        if let Some(current) = held.as_ref()
+        let known = held.as_ref().filter(|h| h.owner == owner);
+        if let Some(current) = known
             && current.expires_at - RENEW_BEFORE_SECONDS > now
         {
             return Ok(current.credentials.clone());
         }
         // The login names the user pool that issued the token, as its `iss` without https.
-        let issuer = crate::cognito::wire::decode_claims(id_token.expose())
-            .and_then(|c| c.iss)
-            .ok_or(IdentityError::NoIssuer)?;
         let provider = issuer.trim_start_matches("https://").to_owned();
         let logins = json!({ provider: id_token.expose() });
-        let identity_id = {
-            let mut cached = self.identity_id.lock().await;
-            if let Some(id) = cached.as_ref() {
-                id.clone()
-            } else {
-                let answer = self
-                    .call(
-                        "GetId",
-                        json!({"IdentityPoolId": self.pool_id, "Logins": logins}),
-                    )
-                    .await?;
-                let id = answer["IdentityId"]
-                    .as_str()
-                    .ok_or_else(|| IdentityError::Unreadable("no IdentityId".to_owned()))?
-                    .to_owned();
-                *cached = Some(id.clone());
-                id
-            }
+        let identity_id = if let Some(current) = known {
+            current.identity_id.clone()
+        } else {
+            let answer = self
+                .call(
+                    "GetId",
+                    json!({"IdentityPoolId": self.pool_id, "Logins": logins}),
+                )
+                .await?;
+            answer["IdentityId"]
+                .as_str()
+                .ok_or_else(|| IdentityError::Unreadable("no IdentityId".to_owned()))?
+                .to_owned()
         };
         let answer = self
             .call(
@@ -171,6 +171,8 @@ impl IdentityPool {
         // `Expiration` is epoch seconds as a JSON number (sometimes with a fraction).
         let expires_at = c["Expiration"].as_f64().map_or(now + 3600, |e| e as i64);
         *held = Some(Held {
+            owner,
+            identity_id,
             credentials: credentials.clone(),
             expires_at,
         });

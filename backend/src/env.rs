@@ -25,7 +25,8 @@ impl Backend {
                 ..ConvertSettings::default()
             },
         );
-        if let Some(allowed) = var("ALLOWED_BUCKETS") {
+        // Set but empty allows no bucket: the check fails closed.
+        if let Ok(allowed) = std::env::var("ALLOWED_BUCKETS") {
             backend = backend.allow_only(
                 allowed
                     .split(',')

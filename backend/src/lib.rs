@@ -19,7 +19,7 @@ pub mod queue;
 pub mod render;
 pub mod storage;
 
-pub use self::handlers::{Answer, Backend, Caller, WorkError};
+pub use self::handlers::{Answer, Backend, Caller, MAX_RECEIVES, WorkError};
 pub use self::render::render_child_main_if_requested;
 
 /// How pages are rendered and how big a job may be before it is queued.

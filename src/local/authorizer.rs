@@ -74,6 +74,9 @@ pub enum Rejection {
     Expired,
     #[error("the token is not valid yet")]
     NotYetValid,
+    /// No `sub` claim: nothing can belong to the caller.
+    #[error("the token names no subject (sub)")]
+    NoSubject,
 }
 
 impl Rejection {

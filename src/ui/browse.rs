@@ -114,6 +114,9 @@ impl App {
             return None;
         }
         let pdfs = listing.pdfs.len() as u64 + listing.folders.iter().map(|f| f.pdfs).sum::<u64>();
+        if listing.folders.iter().any(|f| f.counted_partly) {
+            return Some(t::will_convert_at_least(pdfs, self.lang));
+        }
         let bytes = listing.pdfs.iter().map(|p| p.bytes).sum::<u64>()
             + listing.folders.iter().map(|f| f.bytes).sum::<u64>();
         Some(t::will_convert(pdfs, &size(bytes), self.lang))

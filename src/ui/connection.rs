@@ -74,6 +74,7 @@ impl App {
         self.session = SessionState::SignedOut { reason: None };
         self.reset_sign_in();
         self.convert = convert::ConvertState::default();
+        self.forget_listings();
         self.go(Event::ProfileSwitched);
         self.connect();
     }
@@ -290,6 +291,7 @@ impl App {
         });
         self.session = SessionState::SignedOut { reason: None };
         self.reset_sign_in();
+        self.forget_listings();
         self.go(Event::SignedOut);
     }
 }

@@ -10,6 +10,12 @@ use crate::i18n::ui::jobs as t;
 use crate::jobs::JobRecord;
 
 impl App {
+    /// What the signed-in user listed goes with them (sign-out, another profile).
+    pub(super) fn forget_listings(&mut self) {
+        self.browse = super::browse::BrowseState::default();
+        self.results_loading.clear();
+    }
+
     /// Starts reading job `id`'s pages from its upload prefix (when the profile can):
     /// those written since it started, or with `all` every page there.
     pub(super) fn load_results(&mut self, id: &str, all: bool) {
@@ -19,7 +25,13 @@ impl App {
         if !source.is_identity_pool() || self.results_loading.contains_key(id) {
             return;
         }
-        let Some(job) = self.jobs.jobs.iter().find(|j| j.id == id) else {
+        // Only with the profile the job ran on: another's pool reads another bucket.
+        let Some(job) = self
+            .jobs
+            .jobs
+            .iter()
+            .find(|j| j.id == id && j.profile == self.profile_name)
+        else {
             return;
         };
         let (bucket, prefix, since) = (
@@ -66,10 +78,11 @@ impl App {
     /// Under a "not our contract" failure: where the pages came from, or how to see them.
     pub(super) fn foreign_results_note(&mut self, ui: &mut egui::Ui, job: &JobRecord) {
         let lang = self.lang;
-        let can_read = self
-            .connection()
-            .and_then(|c| c.source.as_ref())
-            .is_some_and(|s| s.is_identity_pool());
+        let can_read = job.profile == self.profile_name
+            && self
+                .connection()
+                .and_then(|c| c.source.as_ref())
+                .is_some_and(|s| s.is_identity_pool());
         if self.results_loading.contains_key(&job.id) {
             ui.horizontal(|ui| {
                 ui.spinner();

@@ -432,3 +432,70 @@ async fn the_local_stack_on_an_s3_endpoint_converts_what_is_there() {
     assert_eq!(listed.objects.len(), 2, "the pages are in S3");
     stack.stop().await;
 }
+
+/// A PDF the worker cannot even read (S3 unreachable) is delivered again, and on the
+/// receive the dead-letter queue would take it instead, it is recorded as failed, so
+/// the job still ends.
+#[tokio::test]
+async fn the_last_delivery_of_a_failing_pdf_ends_it_as_failed() {
+    let table = create_table().await;
+    let broken_s3 = backend::aws::AwsConfig::new(
+        "us-east-1".to_owned(),
+        Some("http://127.0.0.1:9/".parse().expect("url")),
+        config().credentials,
+    )
+    .expect("config");
+    let backend = Backend::new(
+        Storage::S3(S3Storage::new(broken_s3)),
+        JobStore::Dynamo(DynamoJobs::new(config(), table)),
+        Queue::Sqs(Box::new(SqsQueue::new(config(), String::new()))),
+        ConvertSettings::default(),
+    );
+    let request = backend::contract::ConvertRequest {
+        source_bucket: "receipts".to_owned(),
+        pdf_prefix: "pdf/".to_owned(),
+        upload_prefix: "jpeg/".to_owned(),
+    };
+    backend
+        .jobs
+        .create(&backend::jobs::JobRecord {
+            id: "j-dlq".to_owned(),
+            owner_sub: "sub-alice".to_owned(),
+            request: request.clone(),
+            total: 1,
+            done: 0,
+            expires_at: 1_900_000_000,
+        })
+        .await
+        .expect("job");
+    let item = backend::contract::WorkItem {
+        job_id: "j-dlq".to_owned(),
+        request,
+        source_key: "pdf/a.pdf".to_owned(),
+    };
+    let event = |receives: &str| {
+        json!({"Records": [{
+            "messageId": "m-1",
+            "body": serde_json::to_string(&item).expect("json"),
+            "attributes": {"ApproximateReceiveCount": receives},
+        }]})
+    };
+    let first = backend.sqs_batch(&event("1")).await;
+    assert_eq!(
+        first,
+        json!({"batchItemFailures": [{"itemIdentifier": "m-1"}]})
+    );
+    let caller = backend::Caller {
+        sub: "sub-alice".to_owned(),
+    };
+    let running = backend.job_status(&caller, "j-dlq", false).await;
+    assert_eq!(running.body["state"], "running");
+    let last = backend
+        .sqs_batch(&event(&backend::MAX_RECEIVES.to_string()))
+        .await;
+    assert_eq!(last, json!({"batchItemFailures": []}));
+    let ended = backend.job_status(&caller, "j-dlq", false).await;
+    assert_eq!(ended.body["state"], "failed", "{}", ended.body);
+    assert_eq!(ended.body["done"], 1);
+    assert_eq!(ended.body["failed"][0]["source_key"], "pdf/a.pdf");
+}

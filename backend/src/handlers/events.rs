@@ -9,6 +9,9 @@ use serde_json::{Value, json};
 use super::{Answer, Backend, Caller};
 use crate::contract::WorkItem;
 
+/// `maxReceiveCount` of the work queue's redrive policy (`backend/template.yaml`).
+pub const MAX_RECEIVES: u32 = 3;
+
 impl Backend {
     /// Routes an API Gateway REST proxy event to its handler and answers the proxy
     /// response (`statusCode`, `headers`, `body`).
@@ -93,8 +96,19 @@ impl Backend {
             match item {
                 Some(Ok(item)) => {
                     if let Err(e) = self.work(&item).await {
-                        tracing::warn!(error = %e, message = id, "delivered again later");
-                        failures.push(json!({ "itemIdentifier": id }));
+                        // The queue moves a message to the dead letters after this many
+                        // receives (template.yaml's maxReceiveCount): on the last one the
+                        // PDF is recorded as failed, so the job still ends.
+                        let receives = record["attributes"]["ApproximateReceiveCount"]
+                            .as_str()
+                            .and_then(|n| n.parse::<u32>().ok())
+                            .unwrap_or(1);
+                        if receives >= MAX_RECEIVES {
+                            self.give_up(&item, &e).await;
+                        } else {
+                            tracing::warn!(error = %e, message = id, receives, "delivered again later");
+                            failures.push(json!({ "itemIdentifier": id }));
+                        }
                     }
                 }
                 Some(Err(e)) => {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+pub use self::events::MAX_RECEIVES;
 pub use self::work::WorkError;
 use crate::ConvertSettings;
 use crate::jobs::JobStore;

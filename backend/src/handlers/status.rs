@@ -15,6 +15,8 @@ impl Backend {
         let not_found = || Answer::error(404, format!("There is no job {job_id}"));
         let deadline = tokio::time::Instant::now() + LONG_POLL;
         let mut seen = None;
+        // Taken before the first read, so a PDF finishing in between wakes the wait.
+        let mut watch = self.jobs.watch();
         loop {
             let (record, outcomes) = match self.jobs.get(job_id).await {
                 Ok(Some(found)) => found,
@@ -27,7 +29,7 @@ impl Backend {
             let running = record.done < record.total;
             let first = *seen.get_or_insert(record.done);
             if wait && running && record.done == first && tokio::time::Instant::now() < deadline {
-                self.jobs.changed(deadline).await;
+                self.jobs.changed(&mut watch, deadline).await;
                 continue;
             }
             let results = self.results(&record.request.source_bucket, &outcomes);

@@ -13,6 +13,20 @@ use crate::aws::{AwsConfig, Service};
 
 const META: &str = "META";
 const PDF_PREFIX: &str = "PDF#";
+
+/// `PDF#<key>`; a key too long for DynamoDB's 1,024-byte sort key is stood in for by its
+/// SHA-256 (the outcome item carries the key itself).
+fn pdf_sort_key(source_key: &str) -> String {
+    if source_key.len() <= 900 {
+        format!("{PDF_PREFIX}{source_key}")
+    } else {
+        use sha2::Digest as _;
+        format!(
+            "{PDF_PREFIX}sha256:{}",
+            hex::encode(sha2::Sha256::digest(source_key.as_bytes()))
+        )
+    }
+}
 /// Two workers finishing PDFs of one job at once both update its META item; `DynamoDB`
 /// cancels one transaction (`TransactionConflict`), which is worth a quick retry here
 /// rather than a redelivery an SQS visibility timeout later.
@@ -85,7 +99,7 @@ impl DynamoJobs {
                     "TableName": self.table,
                     "Item": {
                         "pk": pk(job_id),
-                        "sk": { "S": format!("{PDF_PREFIX}{}", outcome.source_key) },
+                        "sk": { "S": pdf_sort_key(&outcome.source_key) },
                         "outcome": { "S": outcome_json },
                         "expires_at": { "N": expires_at.to_string() },
                     },

@@ -80,6 +80,10 @@ impl MemoryJobs {
         ))
     }
 
+    pub(super) fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
     pub(super) async fn changed(&self, deadline: tokio::time::Instant) {
         let mut changes = self.changed.subscribe();
         let _ = tokio::time::timeout_at(deadline, changes.changed()).await;

@@ -73,11 +73,28 @@ impl JobStore {
         }
     }
 
-    /// Returns when some job may have changed, or at `deadline`.
-    pub async fn changed(&self, deadline: tokio::time::Instant) {
+    /// Watches for changes from now on: take it *before* reading a job, so a change in
+    /// between is not missed ([`Self::changed`]).
+    pub fn watch(&self) -> Option<tokio::sync::watch::Receiver<u64>> {
         match self {
-            Self::Memory(s) => s.changed(deadline).await,
-            Self::Dynamo(_) => {
+            Self::Memory(s) => Some(s.subscribe()),
+            Self::Dynamo(_) => None,
+        }
+    }
+
+    /// Returns when some job may have changed since `watch` was taken (or last
+    /// returned), or at `deadline`.
+    pub async fn changed(
+        &self,
+        watch: &mut Option<tokio::sync::watch::Receiver<u64>>,
+        deadline: tokio::time::Instant,
+    ) {
+        match (self, watch) {
+            (Self::Memory(_), Some(changes)) => {
+                let _ = tokio::time::timeout_at(deadline, changes.changed()).await;
+            }
+            (Self::Memory(s), None) => s.changed(deadline).await,
+            (Self::Dynamo(_), _) => {
                 let soon = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
                 tokio::time::sleep_until(soon.min(deadline)).await;
             }

@@ -111,6 +111,18 @@ pub fn jpegs_here(jpegs: u64, lang: Lang) -> String {
     }
 }
 
+/// What Start would convert when some folders were counted only partly.
+pub fn will_convert_at_least(pdfs: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Start converts at least {pdfs} PDFs (some folders hold more than were counted)."
+        ),
+        Lang::Ja => format!(
+            "開始すると、少なくとも PDF {pdfs} 件を変換します（一部のフォルダーは数えきれていません）。"
+        ),
+    }
+}
+
 /// What Start would convert, under the form.
 pub fn will_convert(pdfs: u64, size: &str, lang: Lang) -> String {
     match lang {

@@ -30,11 +30,12 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<Caller, Box<Respons
                 shared.leeway,
             )
         })
-        .map(|verified| Caller {
-            sub: verified.claims["sub"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
+        .and_then(|verified| match verified.claims["sub"].as_str() {
+            // Jobs belong to a `sub`: a token without one owns nothing.
+            Some(sub) if !sub.is_empty() => Ok(Caller {
+                sub: sub.to_owned(),
+            }),
+            _ => Err(authorizer::Rejection::NoSubject),
         })
         .map_err(|rejection| {
             tracing::debug!(%rejection, "authorizer refused");
