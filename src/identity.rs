@@ -107,11 +107,14 @@ impl IdentityPool {
             let kind = value["__type"].as_str().unwrap_or("UnknownError");
             Err(IdentityError::Refused {
                 kind: kind.rsplit('#').next().unwrap_or(kind).to_owned(),
-                message: value["message"]
-                    .as_str()
-                    .or_else(|| value["Message"].as_str())
-                    .unwrap_or_default()
-                    .to_owned(),
+                // A service may echo the login (the ID token) into its message.
+                message: crate::credentials::scrub(
+                    value["message"]
+                        .as_str()
+                        .or_else(|| value["Message"].as_str())
+                        .unwrap_or_default(),
+                    &[],
+                ),
             })
         }
     }

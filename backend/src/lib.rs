@@ -15,6 +15,8 @@ pub mod files;
 mod handlers;
 mod ids;
 pub mod jobs;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod queue;
 pub mod render;
 pub mod storage;

@@ -1300,3 +1300,52 @@ fn the_browser_marks_a_folder_converted_before() {
     app.get_by_label_contains("converted before: 7 JPEGs in jpeg/");
     app.get_by_label_contains("jpeg/  —  0 PDFs, 0 B  ·  7 JPEGs already");
 }
+
+/// The identity pool field of a new profile, typed letter by letter into the empty field:
+/// a wrong id is named when the field is left and blocks Save; a right one is saved.
+#[test]
+fn settings_take_an_identity_pool_typed_by_hand() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    click_button(&mut app, "Settings");
+    click_button(&mut app, "New profile");
+    type_into(&mut app, "Profile name", "pool");
+    type_into(&mut app, "Region", "ap-northeast-1");
+    type_into(&mut app, "App client id", "1example23456789abcdefghij");
+    assert_eq!(
+        app.get_by_label("Identity pool (optional)")
+            .value()
+            .as_deref(),
+        Some("")
+    );
+    app.get_by_label("Identity pool (optional)").focus();
+    app.step();
+    type_letters(&mut app, "ap-northeast-1:not-a-guid");
+    assert!(
+        focused(&app, "Identity pool (optional)"),
+        "typing stays in the field"
+    );
+    app.key_press(Key::Tab);
+    app.step();
+    app.step();
+    app.get_by_label_contains("is not an identity pool id like ap-northeast-1:");
+    click_button(&mut app, "Save profile");
+    fixture.settle(&mut app);
+    let saved = Config::load(&fixture.config_path()).expect("config");
+    assert!(!saved.profiles.contains_key("pool"));
+    type_into(
+        &mut app,
+        "Identity pool (optional)",
+        "ap-northeast-1:0c0c0c0c-1111-2222-3333-444455556666",
+    );
+    click_button(&mut app, "Save profile");
+    fixture.settle(&mut app);
+    let saved = Config::load(&fixture.config_path()).expect("config");
+    assert_eq!(
+        saved
+            .profiles
+            .get("pool")
+            .and_then(|p| p.identity_pool_id.as_deref()),
+        Some("ap-northeast-1:0c0c0c0c-1111-2222-3333-444455556666")
+    );
+}

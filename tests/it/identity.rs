@@ -234,3 +234,39 @@ fn a_backend_that_is_not_ours_still_yields_its_pages_through_the_identity_pool()
         .collect::<Vec<_>>();
     assert_eq!(saved, ["scan-p1.jpg"], "{stderr}");
 }
+
+/// An identity pool that does not exist (moto answers 500): the error is the identity
+/// pool's, and neither it nor its debug form carries the ID token that was sent.
+#[tokio::test]
+async fn a_failing_identity_pool_says_so_without_the_token() {
+    let pool = support::moto().pool().await;
+    pool.confirmed_user("ida", json!([])).await;
+    let client = pool.client();
+    let AuthStep::SignedIn(tokens) = client
+        .sign_in("ida", &Password::new(PASSWORD.to_owned()))
+        .await
+        .expect("sign in")
+    else {
+        panic!("no challenge expected");
+    };
+    let session = Session::new(client);
+    session.begin(tokens).await;
+    let (_, id_token) = session.tokens().await.expect("tokens");
+    // An identity pool that does not exist.
+    let profile = profile(&pool, "us-east-1:00000000-0000-0000-0000-000000000000");
+    let source = Source::for_profile(&profile, None, &session).expect("a source");
+    let err = source
+        .prefixes("any-bucket", "", None)
+        .await
+        .expect_err("no such identity pool");
+    let text = format!("{err} {err:?}");
+    assert!(
+        matches!(err, receipt_desk::storage::BrowseError::Identity(_)),
+        "{text}"
+    );
+    assert!(text.contains("identity pool"), "{text}");
+    assert!(
+        !text.contains(id_token.expose()),
+        "the token leaked: {text}"
+    );
+}
