@@ -48,6 +48,21 @@ pub(crate) async fn identity_pool(pool: &Pool) -> String {
         .to_owned()
 }
 
+/// A session of `username` (a confirmed user of `pool`), signed in with the password.
+async fn signed_in(pool: &Pool, username: &str) -> std::sync::Arc<Session> {
+    let client = pool.client();
+    let AuthStep::SignedIn(tokens) = client
+        .sign_in(username, &Password::new(PASSWORD.to_owned()))
+        .await
+        .expect("sign in")
+    else {
+        panic!("no challenge expected");
+    };
+    let session = Session::new(client);
+    session.begin(tokens).await;
+    session
+}
+
 fn profile(pool: &Pool, identity_pool_id: &str) -> Profile {
     Profile {
         client_id: pool.client_id.clone(),
@@ -102,16 +117,7 @@ async fn an_identity_pool_lists_the_bucket_and_reads_results_from_s3() {
         .await
         .expect("put");
 
-    let client = pool.client();
-    let AuthStep::SignedIn(tokens) = client
-        .sign_in("ida", &Password::new(PASSWORD.to_owned()))
-        .await
-        .expect("sign in")
-    else {
-        panic!("no challenge expected");
-    };
-    let session = Session::new(client);
-    session.begin(tokens).await;
+    let session = signed_in(&pool, "ida").await;
     let profile = profile(&pool, &identity_pool_id);
     assert!(
         profile.validate("moto").is_ok(),
@@ -241,16 +247,7 @@ fn a_backend_that_is_not_ours_still_yields_its_pages_through_the_identity_pool()
 async fn a_failing_identity_pool_says_so_without_the_token() {
     let pool = support::moto().pool().await;
     pool.confirmed_user("ida", json!([])).await;
-    let client = pool.client();
-    let AuthStep::SignedIn(tokens) = client
-        .sign_in("ida", &Password::new(PASSWORD.to_owned()))
-        .await
-        .expect("sign in")
-    else {
-        panic!("no challenge expected");
-    };
-    let session = Session::new(client);
-    session.begin(tokens).await;
+    let session = signed_in(&pool, "ida").await;
     let (_, id_token) = session.tokens().await.expect("tokens");
     // An identity pool that does not exist.
     let profile = profile(&pool, "us-east-1:00000000-0000-0000-0000-000000000000");
