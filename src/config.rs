@@ -65,6 +65,8 @@ pub enum InvalidReason {
     Field(crate::validate::Problem),
     #[error("\"{0}\" is not an identity pool id like ap-northeast-1:GUID")]
     IdentityPool(String),
+    #[error("\"{0}\" is not a user pool id like ap-northeast-1_AbCdEf123")]
+    UserPool(String),
 }
 
 /// Why a service URL cannot be used; `i18n::url_problem` makes it a sentence.
@@ -86,6 +88,21 @@ pub enum TokenKind {
     #[default]
     Id,
     Access,
+}
+
+/// How the password reaches Cognito.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthFlow {
+    /// SRP when the pool id is known, falling back to the password flow once when the
+    /// app client allows only that (and the other way round); what worked is tried
+    /// first next time.
+    #[default]
+    Auto,
+    /// `USER_SRP_AUTH` only.
+    Srp,
+    /// `USER_PASSWORD_AUTH` only.
+    Password,
 }
 
 /// How the token goes into the `Authorization` header.
@@ -113,6 +130,13 @@ pub struct Profile {
     /// The API stage URL, e.g. `https://abc.execute-api.ap-northeast-1.amazonaws.com/Prod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
+    /// The user pool id (`ap-northeast-1_AbCdEf`): SRP sign-in needs its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    pub auth_flow: AuthFlow,
+    /// For [`AuthFlow::Auto`]: the flow that signed in last time, tried first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learned_auth_flow: Option<AuthFlow>,
     pub token_kind: TokenKind,
     pub header_style: HeaderStyle,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,6 +163,39 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The sign-in flows to try, in order.
+    pub fn flow_plan(&self) -> cognito::FlowPlan {
+        use cognito::PasswordFlow::{Password, Srp};
+        let flows = match (self.auth_flow, self.learned_auth_flow) {
+            (AuthFlow::Srp, _) => vec![Srp],
+            (AuthFlow::Password, _) => vec![Password],
+            (AuthFlow::Auto, Some(AuthFlow::Password)) => vec![Password, Srp],
+            (AuthFlow::Auto, _) => vec![Srp, Password],
+        };
+        cognito::FlowPlan {
+            flows,
+            pool_id: self
+                .user_pool_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned),
+        }
+    }
+
+    /// Remembers the flow that signed in, for `auto`; true when the profile changed.
+    pub fn learn_flow(&mut self, used: cognito::PasswordFlow) -> bool {
+        let used = match used {
+            cognito::PasswordFlow::Srp => AuthFlow::Srp,
+            cognito::PasswordFlow::Password => AuthFlow::Password,
+        };
+        if self.auth_flow != AuthFlow::Auto || self.learned_auth_flow == Some(used) {
+            return false;
+        }
+        self.learned_auth_flow = Some(used);
+        true
+    }
+
     /// The Cognito endpoint: the override when set, else the region's.
     pub fn cognito_endpoint(&self, name: &str) -> Result<Url, ConfigError> {
         let invalid = |field, reason| ConfigError::Invalid {
@@ -208,6 +265,11 @@ impl Profile {
                 problems.push(("aws_endpoint", InvalidReason::Url(problem)));
             }
         }
+        if let Some(id) = &self.user_pool_id
+            && !is_user_pool_id(id)
+        {
+            problems.push(("user_pool_id", InvalidReason::UserPool(id.clone())));
+        }
         if let Some(id) = &self.identity_pool_id
             && !is_identity_pool_id(id)
         {
@@ -230,6 +292,15 @@ impl Profile {
         }
         problems
     }
+}
+
+/// `REGION_ID`, as the user pool console shows it (the id: letters and digits, up to 55).
+pub fn is_user_pool_id(id: &str) -> bool {
+    id.split_once('_').is_some_and(|(region, name)| {
+        cognito::is_region_name(region)
+            && (1..=55).contains(&name.len())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// `REGION:GUID`, as the identity pool console shows it.

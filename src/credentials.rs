@@ -74,6 +74,10 @@ secret_string!(
     /// The `Session` string that ties a challenge answer to its sign-in.
     ChallengeSession
 );
+secret_string!(
+    /// An authenticator app's shared secret (base32), from `AssociateSoftwareToken`.
+    TotpSecret
+);
 
 /// Replaces every occurrence of `secrets` in `text`, and anything shaped like a JWT,
 /// with `***`.

@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 
 use super::{CliError, Context, header_style_name, print_line, token_kind_name};
-use crate::config::{HeaderStyle, Profile, TokenKind};
+use crate::config::{AuthFlow, HeaderStyle, Profile, TokenKind};
 use crate::i18n::Lang;
 use crate::i18n::cli::profile as t;
 use crate::secrets::{self, Secrets};
@@ -32,6 +32,13 @@ pub struct SetArgs {
     /// The app client id.
     #[arg(long)]
     pub client_id: Option<String>,
+    /// The user pool id (REGION_ID), which SRP sign-in needs; "" removes it.
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: Option<String>,
+    /// How the password reaches Cognito: `auto` tries SRP (with a pool id) and falls
+    /// back to the password flow once, remembering what worked.
+    #[arg(long, value_parser = ["auto", "srp", "password"])]
+    pub auth_flow: Option<String>,
     /// A Cognito endpoint instead of the region's (moto, the local stack); "" removes it.
     #[arg(long, value_name = "URL")]
     pub cognito_endpoint: Option<String>,
@@ -160,6 +167,7 @@ fn apply(profile: &mut Profile, args: &SetArgs) {
     if let Some(id) = &args.client_id {
         id.trim().clone_into(&mut profile.client_id);
     }
+    optional(&args.user_pool_id, &mut profile.user_pool_id);
     optional(&args.cognito_endpoint, &mut profile.cognito_endpoint);
     optional(&args.api_url, &mut profile.api_url);
     optional(&args.identity_pool_id, &mut profile.identity_pool_id);
@@ -171,6 +179,18 @@ fn apply(profile: &mut Profile, args: &SetArgs) {
         Some("access") => profile.token_kind = TokenKind::Access,
         Some("id") => profile.token_kind = TokenKind::Id,
         _ => {}
+    }
+    let flow = match args.auth_flow.as_deref() {
+        Some("auto") => Some(AuthFlow::Auto),
+        Some("srp") => Some(AuthFlow::Srp),
+        Some("password") => Some(AuthFlow::Password),
+        _ => None,
+    };
+    if let Some(flow) = flow
+        && flow != profile.auth_flow
+    {
+        profile.auth_flow = flow;
+        profile.learned_auth_flow = None;
     }
     match args.header_style.as_deref() {
         Some("bare") => profile.header_style = HeaderStyle::Bare,
@@ -185,6 +205,16 @@ fn fields(profile: &Profile, lang: Lang) -> Vec<(&'static str, String)> {
     vec![
         ("region", or_unset(&profile.region)),
         ("client_id", profile.client_id.clone()),
+        ("user_pool_id", or_unset(&profile.user_pool_id)),
+        (
+            "auth_flow",
+            match profile.auth_flow {
+                AuthFlow::Auto => "auto",
+                AuthFlow::Srp => "srp",
+                AuthFlow::Password => "password",
+            }
+            .to_owned(),
+        ),
         ("cognito_endpoint", or_unset(&profile.cognito_endpoint)),
         ("api_url", or_unset(&profile.api_url)),
         ("identity_pool_id", or_unset(&profile.identity_pool_id)),

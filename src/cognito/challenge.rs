@@ -36,6 +36,9 @@ pub enum ChallengeKind {
     EmailOtp { destination: Option<String> },
     /// Pick one of several MFA methods; the answer is one of `options`.
     SelectMfaType { options: Vec<String> },
+    /// The pool requires MFA and the user has none: set up an authenticator app
+    /// (`AssociateSoftwareToken`, then a code from the app).
+    MfaSetup { options: Vec<String> },
 }
 
 impl ChallengeKind {
@@ -43,7 +46,10 @@ impl ChallengeKind {
     pub fn wants_code(&self) -> bool {
         matches!(
             self,
-            Self::SoftwareTokenMfa { .. } | Self::SmsMfa { .. } | Self::EmailOtp { .. }
+            Self::SoftwareTokenMfa { .. }
+                | Self::SmsMfa { .. }
+                | Self::EmailOtp { .. }
+                | Self::MfaSetup { .. }
         )
     }
 }
@@ -89,6 +95,9 @@ impl Challenge {
             "EMAIL_OTP" | "EMAIL_MFA" => ChallengeKind::EmailOtp { destination },
             "SELECT_MFA_TYPE" => ChallengeKind::SelectMfaType {
                 options: wire::string_list(parameters.get("MFAS_CAN_CHOOSE")),
+            },
+            "MFA_SETUP" => ChallengeKind::MfaSetup {
+                options: wire::string_list(parameters.get("MFAS_CAN_SETUP")),
             },
             _ => return Err(CognitoError::UnsupportedChallenge { name }),
         };

@@ -17,6 +17,9 @@ pub enum Operation {
     GlobalSignOut,
     RevokeToken,
     GetUser,
+    AssociateSoftwareToken,
+    VerifySoftwareToken,
+    SetUserMfaPreference,
 }
 
 impl Operation {
@@ -28,6 +31,9 @@ impl Operation {
             Self::GlobalSignOut => "GlobalSignOut",
             Self::RevokeToken => "RevokeToken",
             Self::GetUser => "GetUser",
+            Self::AssociateSoftwareToken => "AssociateSoftwareToken",
+            Self::VerifySoftwareToken => "VerifySoftwareToken",
+            Self::SetUserMfaPreference => "SetUserMFAPreference",
         }
     }
 }
@@ -205,12 +211,18 @@ pub fn classify(operation: Operation, code: &str, message: &str) -> ErrorKind {
         "TooManyRequestsException" | "LimitExceededException" | "ThrottlingException" => {
             ErrorKind::TooManyRequests
         }
-        "InvalidParameterException" if lower.contains("flow not enabled") => {
+        // "USER_PASSWORD_AUTH flow not enabled for this client",
+        // "USER_SRP_AUTH is not enabled for this client."
+        "InvalidParameterException"
+            if lower.contains("flow not enabled")
+                || lower.contains("not enabled for this client") =>
+        {
             ErrorKind::FlowNotEnabled
         }
         "InvalidParameterException" => ErrorKind::InvalidParameter,
         "InvalidPasswordException" => ErrorKind::InvalidPassword,
-        "CodeMismatchException" => ErrorKind::CodeMismatch,
+        // VerifySoftwareToken's "Code mismatch and fail enable Software Token MFA".
+        "CodeMismatchException" | "EnableSoftwareTokenMFAException" => ErrorKind::CodeMismatch,
         "ExpiredCodeException" => ErrorKind::ExpiredCode,
         "RefreshTokenReuseException" => ErrorKind::InvalidRefreshToken,
         // The app client was good a moment ago, so in a challenge answer this means the

@@ -1,7 +1,7 @@
 //! The Cognito Identity Provider JSON protocol, as a desktop client speaks it.
 //!
 //! One `POST /` per operation with `X-Amz-Target`, no `SigV4`: sign-in with
-//! `USER_PASSWORD_AUTH`, the challenges a real pool can send, refresh, sign-out. Every
+//! `USER_SRP_AUTH` or `USER_PASSWORD_AUTH`, the challenges a real pool can send, refresh, sign-out. Every
 //! answer — JSON, HTML, empty, cut off, late — becomes a value; nothing here panics.
 //!
 //! One file per job: `client` (the client and its timeouts), `sign_in` and `challenge`,
@@ -12,9 +12,11 @@ mod challenge;
 mod client;
 mod endpoint;
 pub mod error;
+pub mod mfa;
 mod refresh;
 mod sign_in;
 mod sign_out;
+pub mod srp;
 mod tokens;
 mod transport;
 mod user;
@@ -24,7 +26,7 @@ pub use self::challenge::{Challenge, ChallengeAnswer, ChallengeKind};
 pub use self::client::{CALL_TIMEOUT, CONNECT_TIMEOUT, CognitoClient, Timeouts};
 pub use self::endpoint::{is_client_id, is_region_name, region_endpoint};
 pub use self::error::{CognitoError, ErrorKind, Operation, ServiceError};
-pub use self::sign_in::AuthStep;
+pub use self::sign_in::{AuthStep, FlowPlan, PasswordFlow};
 pub use self::sign_out::Revocation;
 pub use self::tokens::Tokens;
 pub use self::user::UserInfo;

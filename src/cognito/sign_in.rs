@@ -1,11 +1,15 @@
-//! Signing in: `USER_PASSWORD_AUTH` and the answers to challenges, each step ending in
-//! tokens or the next challenge.
+//! Signing in: `USER_SRP_AUTH` (the password proven, never sent) or
+//! `USER_PASSWORD_AUTH`, the fallback from one to the other when the app client allows
+//! only the other, and the answers to challenges, each step ending in tokens or the next
+//! challenge.
 
 use std::collections::BTreeMap;
 
+use super::srp::{self, ClientEphemeral};
 use super::wire::{self, AuthResponse};
 use super::{
-    Challenge, ChallengeAnswer, ChallengeKind, CognitoClient, CognitoError, Operation, Tokens,
+    Challenge, ChallengeAnswer, ChallengeKind, CognitoClient, CognitoError, ErrorKind, Operation,
+    Tokens,
 };
 use crate::credentials::Password;
 
@@ -16,7 +20,173 @@ pub enum AuthStep {
     Challenge(Challenge),
 }
 
+/// How a password reaches Cognito.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordFlow {
+    /// `USER_SRP_AUTH`: the password is proven, never sent (needs the pool id).
+    Srp,
+    /// `USER_PASSWORD_AUTH`: the password goes over TLS.
+    Password,
+}
+
+/// The flows to try, in order, and the user pool id SRP needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowPlan {
+    pub flows: Vec<PasswordFlow>,
+    pub pool_id: Option<String>,
+}
+
 impl CognitoClient {
+    /// Signs in with the plan's first flow that the app client allows: a refusal that
+    /// says the flow is not enabled moves on to the next one. Returns the flow that
+    /// answered, to be tried first next time.
+    pub async fn sign_in_with(
+        &self,
+        plan: &FlowPlan,
+        username: &str,
+        password: &Password,
+    ) -> Result<(AuthStep, PasswordFlow), CognitoError> {
+        let flows: Vec<PasswordFlow> = plan
+            .flows
+            .iter()
+            .copied()
+            .filter(|f| *f == PasswordFlow::Password || plan.pool_id.is_some())
+            .collect();
+        let Some((last, first)) = flows.split_last() else {
+            return Err(CognitoError::InvalidInput(
+                "SRP sign-in needs the user pool id (REGION_ID) in the profile".to_owned(),
+            ));
+        };
+        for flow in first.iter().chain([last]) {
+            let result = match flow {
+                PasswordFlow::Srp => {
+                    let pool_id = plan.pool_id.as_deref().unwrap_or_default();
+                    self.sign_in_srp(pool_id, username, password).await
+                }
+                PasswordFlow::Password => self.sign_in(username, password).await,
+            };
+            match result {
+                Err(e) if e.kind() == Some(ErrorKind::FlowNotEnabled) && flow != last => {
+                    tracing::info!(
+                        ?flow,
+                        "the app client does not allow this flow; trying the next"
+                    );
+                }
+                other => return other.map(|step| (step, *flow)),
+            }
+        }
+        unreachable!("the last flow returns")
+    }
+
+    /// Signs in with `USER_SRP_AUTH`, answering the `PASSWORD_VERIFIER` challenge; what
+    /// follows (a new password, MFA) comes back as usual.
+    pub async fn sign_in_srp(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &Password,
+    ) -> Result<AuthStep, CognitoError> {
+        let username = username.trim();
+        if username.is_empty() {
+            return Err(CognitoError::InvalidInput(
+                "the username is empty".to_owned(),
+            ));
+        }
+        let pool_name =
+            srp::pool_name(pool_id).map_err(|e| CognitoError::InvalidInput(e.to_string()))?;
+        let ephemeral = ClientEphemeral::new();
+        let a_hex = ephemeral.public_hex();
+        let hash = self.secret_hash(username);
+        let mut parameters = BTreeMap::from([("USERNAME", username), ("SRP_A", a_hex.as_str())]);
+        if let Some(hash) = &hash {
+            parameters.insert("SECRET_HASH", hash);
+        }
+        let request = wire::InitiateAuthRequest {
+            auth_flow: "USER_SRP_AUTH",
+            client_id: &self.client_id,
+            auth_parameters: parameters,
+        };
+        let response: AuthResponse = self
+            .call(
+                Operation::InitiateAuth,
+                &request,
+                &[hash.as_deref().unwrap_or_default()],
+            )
+            .await?;
+        if response.challenge_name.as_deref() != Some("PASSWORD_VERIFIER") {
+            return Self::step(Operation::InitiateAuth, response, username);
+        }
+        let parameters = response.challenge_parameters.unwrap_or_default();
+        let get = |key: &str| {
+            parameters
+                .get(key)
+                .map(wire::parameter_text)
+                .unwrap_or_default()
+        };
+        let user_id = get("USER_ID_FOR_SRP");
+        let secret_block = get("SECRET_BLOCK");
+        // Cognito's own username (pycognito's choice; moto refuses the sub here).
+        let answer_as = Some(get("USERNAME"))
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| username.to_owned());
+        let unexpected = |detail: String| CognitoError::UnexpectedResponse {
+            operation: Operation::InitiateAuth,
+            status: 200,
+            detail,
+            request_id: None,
+        };
+        if user_id.is_empty() {
+            return Err(unexpected(
+                "PASSWORD_VERIFIER came without USER_ID_FOR_SRP".to_owned(),
+            ));
+        }
+        let timestamp = srp::timestamp(jiff::Timestamp::now().as_second());
+        let signature = ephemeral
+            .password_claim(
+                pool_name,
+                &user_id,
+                password.expose(),
+                &get("SALT"),
+                &get("SRP_B"),
+                &secret_block,
+                &timestamp,
+            )
+            .map_err(|e| unexpected(format!("PASSWORD_VERIFIER: {e}")))?;
+        let hash = self.secret_hash(&answer_as);
+        let mut responses: BTreeMap<String, &str> = BTreeMap::from([
+            ("USERNAME".to_owned(), answer_as.as_str()),
+            (
+                "PASSWORD_CLAIM_SECRET_BLOCK".to_owned(),
+                secret_block.as_str(),
+            ),
+            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), signature.as_str()),
+            ("TIMESTAMP".to_owned(), timestamp.as_str()),
+        ]);
+        if let Some(hash) = &hash {
+            responses.insert("SECRET_HASH".to_owned(), hash);
+        }
+        let session = response.session.unwrap_or_default();
+        let request = wire::RespondToAuthChallengeRequest {
+            client_id: &self.client_id,
+            challenge_name: "PASSWORD_VERIFIER",
+            session: &session,
+            challenge_responses: responses,
+        };
+        let response: AuthResponse = self
+            .call(
+                Operation::RespondToAuthChallenge,
+                &request,
+                &[
+                    &session,
+                    &secret_block,
+                    &signature,
+                    hash.as_deref().unwrap_or_default(),
+                ],
+            )
+            .await?;
+        Self::step(Operation::RespondToAuthChallenge, response, &answer_as)
+    }
+
     /// Signs in with `USER_PASSWORD_AUTH`.
     pub async fn sign_in(
         &self,
@@ -57,6 +227,17 @@ impl CognitoClient {
         answer: &ChallengeAnswer,
     ) -> Result<AuthStep, CognitoError> {
         let code;
+        let mut session = challenge.session.clone();
+        if let (ChallengeKind::MfaSetup { .. }, ChallengeAnswer::Code(typed)) =
+            (&challenge.kind, answer)
+        {
+            let typed = super::mfa::clean_code(typed);
+            if typed.is_empty() {
+                return Err(CognitoError::InvalidInput("the code is empty".to_owned()));
+            }
+            // The app is proven first; MFA_SETUP then needs only the new session.
+            session = self.verify_in_challenge(challenge, &typed).await?;
+        }
         let hash = self.secret_hash(&challenge.username);
         let mut responses: BTreeMap<String, &str> =
             BTreeMap::from([("USERNAME".to_owned(), challenge.username.as_str())]);
@@ -81,6 +262,7 @@ impl CognitoClient {
                     responses.insert(format!("userAttributes.{name}"), value);
                 }
             }
+            (ChallengeKind::MfaSetup { .. }, ChallengeAnswer::Code(_)) => {}
             (kind, ChallengeAnswer::Code(typed)) if kind.wants_code() => {
                 code = typed
                     .chars()
@@ -111,13 +293,10 @@ impl CognitoClient {
         let request = wire::RespondToAuthChallengeRequest {
             client_id: &self.client_id,
             challenge_name: &challenge.name,
-            session: challenge.session.expose(),
+            session: session.expose(),
             challenge_responses: responses,
         };
-        let mut secrets = vec![
-            challenge.session.expose(),
-            hash.as_deref().unwrap_or_default(),
-        ];
+        let mut secrets = vec![session.expose(), hash.as_deref().unwrap_or_default()];
         if let ChallengeAnswer::NewPassword { password, .. } = answer {
             secrets.push(password.expose());
         }

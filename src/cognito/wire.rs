@@ -35,6 +35,8 @@ pub struct InitiateAuthRequest<'a> {
 pub struct RespondToAuthChallengeRequest<'a> {
     pub client_id: &'a str,
     pub challenge_name: &'a str,
+    /// Left out when empty (pycognito answers `PASSWORD_VERIFIER` without one).
+    #[serde(skip_serializing_if = "str::is_empty")]
     pub session: &'a str,
     pub challenge_responses: BTreeMap<String, &'a str>,
 }

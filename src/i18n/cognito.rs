@@ -36,8 +36,8 @@ pub fn error_kind_sentence(kind: ErrorKind, lang: Lang) -> &'static str {
             "現在 Cognito へのリクエストが多すぎます。少し待ってからもう一度お試しください。",
         ),
         K::FlowNotEnabled => lang.pick(
-            "This app client does not allow password sign-in (USER_PASSWORD_AUTH). Ask your administrator to enable ALLOW_USER_PASSWORD_AUTH on the app client.",
-            "このアプリクライアントではパスワードによるサインイン（USER_PASSWORD_AUTH）が許可されていません。管理者にアプリクライアントで ALLOW_USER_PASSWORD_AUTH を有効にするよう依頼してください。",
+            "This app client does not allow this way of signing in (USER_PASSWORD_AUTH or USER_SRP_AUTH). Set the sign-in method in the profile settings to Automatic, or ask your administrator which flows the app client allows.",
+            "このアプリクライアントではこのサインイン方式（USER_PASSWORD_AUTH または USER_SRP_AUTH）が許可されていません。プロファイル設定でサインイン方式を「自動」にするか、アプリクライアントで許可されている方式を管理者に確認してください。",
         ),
         K::SecretHashMismatch => lang.pick(
             "The app client secret does not match this app client. Check the client secret in the profile settings.",

@@ -60,6 +60,12 @@ pub fn invalid_reason(reason: &crate::config::InvalidReason, lang: Lang) -> Stri
         (R::IdentityPool(id), Lang::Ja) => format!(
             "「{id}」は ap-northeast-1:0c0c0c0c-1111-2222-3333-444455556666 のような ID プール ID ではありません。"
         ),
+        (R::UserPool(id), Lang::En) => {
+            format!("\"{id}\" is not a user pool id like ap-northeast-1_AbCdEf123.")
+        }
+        (R::UserPool(id), Lang::Ja) => {
+            format!("「{id}」は ap-northeast-1_AbCdEf123 のようなユーザープール ID ではありません。")
+        }
         (R::Url(problem), _) => url_problem(problem, lang),
         (R::Field(problem), _) => form::problem(problem, lang),
     }

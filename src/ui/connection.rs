@@ -100,6 +100,7 @@ impl App {
                 StackSlot::Running(stack) => {
                     effective.cognito_endpoint = Some(stack.cognito_endpoint().to_string());
                     effective.api_url = Some(stack.api_url().to_string());
+                    effective.user_pool_id = Some(stack.pool_id.clone());
                 }
                 StackSlot::Off => {
                     self.start_stack();

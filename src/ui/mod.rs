@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod look;
 pub mod navigation;
 mod profile_form;
+mod qr;
 mod results;
 mod running;
 mod save_all;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::settings::KNOWN_REGIONS;
 use super::{Action, App};
-use crate::config::{HeaderStyle, Profile, TokenKind};
+use crate::config::{AuthFlow, HeaderStyle, Profile, TokenKind};
 use crate::i18n::Lang;
 use crate::i18n::ui::settings as t;
 use crate::secrets;
@@ -23,6 +23,9 @@ pub(super) struct Draft {
     pub(super) api_url: String,
     pub(super) identity_pool_id: String,
     pub(super) aws_endpoint: String,
+    pub(super) user_pool_id: String,
+    pub(super) auth_flow: AuthFlow,
+    pub(super) learned_auth_flow: Option<AuthFlow>,
     pub(super) token_kind: TokenKind,
     pub(super) header_style: HeaderStyle,
     pub(super) bucket: String,
@@ -95,6 +98,7 @@ fn endpoint_rows(
     lang: crate::i18n::Lang,
 ) {
     for (label, value, field) in [
+        (t::USER_POOL_ID, &mut draft.user_pool_id, "user_pool_id"),
         (
             t::COGNITO_ENDPOINT_OPTIONAL,
             &mut draft.cognito_endpoint,
@@ -137,6 +141,9 @@ impl Draft {
             api_url: text(profile.api_url.as_ref()),
             identity_pool_id: text(profile.identity_pool_id.as_ref()),
             aws_endpoint: text(profile.aws_endpoint.as_ref()),
+            user_pool_id: text(profile.user_pool_id.as_ref()),
+            auth_flow: profile.auth_flow,
+            learned_auth_flow: profile.learned_auth_flow,
             token_kind: profile.token_kind,
             header_style: profile.header_style,
             bucket: text(profile.bucket.as_ref()),
@@ -157,6 +164,12 @@ impl Draft {
             api_url: optional(&self.api_url),
             identity_pool_id: optional(&self.identity_pool_id),
             aws_endpoint: optional(&self.aws_endpoint),
+            user_pool_id: optional(&self.user_pool_id),
+            auth_flow: self.auth_flow,
+            // What worked is forgotten when the way to sign in changed.
+            learned_auth_flow: self
+                .learned_auth_flow
+                .filter(|_| self.auth_flow == AuthFlow::Auto),
             token_kind: self.token_kind,
             header_style: self.header_style,
             bucket: optional(&self.bucket),
@@ -286,6 +299,17 @@ impl App {
                     });
                     ui.end_row();
                     endpoint_rows(ui, &mut check, &mut draft, lang);
+                    ui.label(lang.text(t::SIGN_IN_METHOD));
+                    ui.horizontal(|ui| {
+                        for (flow, label) in [
+                            (AuthFlow::Auto, t::FLOW_AUTO),
+                            (AuthFlow::Srp, t::FLOW_SRP),
+                            (AuthFlow::Password, t::FLOW_PASSWORD),
+                        ] {
+                            ui.radio_value(&mut draft.auth_flow, flow, lang.text(label));
+                        }
+                    });
+                    ui.end_row();
                 }
                 ui.label(lang.text(t::TOKEN_SENT_TO_THE_API));
                 ui.horizontal(|ui| {

@@ -302,6 +302,8 @@ impl App {
                 b.api_url,
                 b.identity_pool_id,
                 b.aws_endpoint,
+                b.user_pool_id,
+                b.auth_flow,
                 b.token_kind,
                 b.header_style,
             ) != (
@@ -311,6 +313,8 @@ impl App {
                 profile.api_url.clone(),
                 profile.identity_pool_id.clone(),
                 profile.aws_endpoint.clone(),
+                profile.user_pool_id.clone(),
+                profile.auth_flow,
                 profile.token_kind,
                 profile.header_style,
             )

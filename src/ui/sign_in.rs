@@ -9,7 +9,7 @@ use poll_promise::Promise;
 use super::{Action, App, ConnSlot, Event, Secrets, StackSlot};
 use crate::account;
 use crate::cognito::{
-    AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoError, ErrorKind,
+    AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoError, ErrorKind, PasswordFlow,
 };
 use crate::config::Profile;
 use crate::credentials::Password;
@@ -30,6 +30,12 @@ pub(super) enum Outcome {
     Challenge(Challenge),
 }
 
+/// A sign-in step's outcome, and the flow that the app client took (first step only).
+pub(super) struct Step {
+    outcome: Outcome,
+    flow: Option<PasswordFlow>,
+}
+
 #[derive(Default)]
 pub struct SignInState {
     pub(super) username: String,
@@ -37,7 +43,7 @@ pub struct SignInState {
     pub(super) show_password: bool,
     pub(super) remember: bool,
     pub(super) challenge: Option<Challenge>,
-    pub(super) pending: Option<Promise<Result<Outcome, CognitoError>>>,
+    pub(super) pending: Option<Promise<Result<Step, CognitoError>>>,
     /// Stops the sign-in in flight (Cancel while waiting for Cognito).
     pub(super) abort: Option<tokio::task::AbortHandle>,
     pub(super) restoring: Option<Promise<Option<String>>>,
@@ -49,6 +55,10 @@ pub struct SignInState {
     pub(super) attributes: BTreeMap<String, String>,
     pub(super) code: String,
     pub(super) mfa_choice: String,
+    /// `MFA_SETUP`: the key Cognito gave (`AssociateSoftwareToken`), and the call for it.
+    pub(super) totp_key: Option<crate::credentials::TotpSecret>,
+    pub(super) associating:
+        Option<Promise<Result<(crate::credentials::TotpSecret, Challenge), CognitoError>>>,
     /// The first field took the keyboard focus since the screen opened: the password
     /// when the username was filled in, else the username. Decided once, never while
     /// typing (typing a username must not jump to the password after one letter).
@@ -78,7 +88,7 @@ impl SignInState {
     }
 
     pub(super) fn busy(&self) -> bool {
-        self.pending.is_some() || self.restoring.is_some()
+        self.pending.is_some() || self.restoring.is_some() || self.associating.is_some()
     }
 
     pub(super) fn clear_secrets(&mut self) {
@@ -162,6 +172,12 @@ impl App {
         let Some(Ok(result)) = self.sign_in.pending.take().map(Promise::try_take) else {
             return;
         };
+        let result = result.map(|step| {
+            if let Some(flow) = step.flow {
+                self.learn_flow(flow);
+            }
+            step.outcome
+        });
         match result {
             Ok(Outcome::SignedIn {
                 remembered,
@@ -203,6 +219,11 @@ impl App {
             Ok(Outcome::Challenge(challenge)) => {
                 self.sign_in.error = None;
                 self.sign_in.code.clear();
+                if matches!(challenge.kind, ChallengeKind::MfaSetup { .. }) {
+                    self.sign_in.totp_key = None;
+                    self.sign_in.challenge = Some(challenge.clone());
+                    self.start_totp_setup();
+                }
                 if let ChallengeKind::SelectMfaType { options } = &challenge.kind {
                     self.sign_in.mfa_choice = options.first().cloned().unwrap_or_default();
                 }
@@ -241,6 +262,18 @@ impl App {
         }
     }
 
+    /// Remembers the flow an `auto` profile signed in with, to try it first next time.
+    fn learn_flow(&mut self, flow: PasswordFlow) {
+        if let Some(profile) = self.config.profiles.get_mut(&self.profile_name)
+            && profile.learn_flow(flow)
+        {
+            self.save_config();
+        }
+        if let ConnSlot::Ready(conn) = &mut self.conn {
+            conn.profile.learn_flow(flow);
+        }
+    }
+
     fn submit_credentials(&mut self) {
         let ConnSlot::Ready(conn) = &self.conn else {
             return;
@@ -250,6 +283,7 @@ impl App {
             return;
         }
         let password = Password::new(self.sign_in.password.clone());
+        let plan = conn.profile.flow_plan();
         let client = conn.client.clone();
         let session = Arc::clone(&conn.session);
         let remember = self.sign_in.remember.then(|| {
@@ -261,8 +295,11 @@ impl App {
         });
         self.sign_in.error = None;
         let (pending, abort) = self.tasks.spawn_abortable(async move {
-            let step = client.sign_in(&username, &password).await?;
-            Ok(finish(step, session, remember).await)
+            let (step, flow) = client.sign_in_with(&plan, &username, &password).await?;
+            Ok(Step {
+                outcome: finish(step, session, remember).await,
+                flow: Some(flow),
+            })
         });
         self.sign_in.pending = Some(pending);
         self.sign_in.abort = Some(abort);
@@ -285,7 +322,10 @@ impl App {
         self.sign_in.error = None;
         let (pending, abort) = self.tasks.spawn_abortable(async move {
             let step = client.respond(&challenge, &answer).await?;
-            Ok(finish(step, session, remember).await)
+            Ok(Step {
+                outcome: finish(step, session, remember).await,
+                flow: None,
+            })
         });
         self.sign_in.pending = Some(pending);
         self.sign_in.abort = Some(abort);

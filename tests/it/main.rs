@@ -13,6 +13,7 @@ mod cli;
 mod cli_convert;
 mod cognito_moto;
 mod cognito_peers;
+mod cognito_srp;
 mod cognito_transport;
 mod convert;
 mod identity;

@@ -24,6 +24,18 @@ pub(super) async fn answer_challenge(
     lang: Lang,
 ) -> Result<AuthStep, CliError> {
     let io_error = |e: std::io::Error| CliError::usage(e.to_string());
+    let mut challenge = challenge.clone();
+    if matches!(challenge.kind, ChallengeKind::MfaSetup { .. }) {
+        let (key, next) = client
+            .associate_in_challenge(&challenge)
+            .await
+            .map_err(|e| CliError::from_cognito(&e, lang))?;
+        let uri = crate::cognito::mfa::otpauth_uri(&key, &next.username);
+        let grouped = crate::cognito::mfa::grouped(&key);
+        prompter.say(&t::set_up_authenticator(&grouped, &uri, lang));
+        challenge = next;
+    }
+    let challenge = &challenge;
     for attempt in 1..=TRIES {
         let answer = ask(challenge, prompter, lang).map_err(io_error)?;
         let spinner = Spinner::start(lang.text(SIGNING_IN));
@@ -76,6 +88,9 @@ fn ask(
                 attributes,
             })
         }
+        ChallengeKind::MfaSetup { .. } => prompter
+            .line(&t::authenticator_code(None, lang))
+            .map(ChallengeAnswer::Code),
         ChallengeKind::SoftwareTokenMfa { device_name } => {
             let prompt = t::authenticator_code(device_name.as_deref(), lang);
             prompter.line(&prompt).map(ChallengeAnswer::Code)

@@ -43,8 +43,8 @@ pub(super) async fn sign_in(
 
     tracing::info!(profile = %name, endpoint = %client.endpoint(), "signing in");
     let spinner = Spinner::start(lang.text(t::SIGNING_IN));
-    let mut step = client
-        .sign_in(&username, &password)
+    let (mut step, flow) = client
+        .sign_in_with(&profile.flow_plan(), &username, &password)
         .await
         .map_err(|e| CliError::from_cognito(&e, lang))?;
     drop(spinner);
@@ -59,12 +59,15 @@ pub(super) async fn sign_in(
     };
 
     tracing::info!(profile = %name, user = %tokens.username, expires_at = %tokens.expires_at, "signed in");
-    // Remember who signed in last (a convenience; not a secret).
-    if profile.username.as_deref() != Some(username.as_str())
-        && let Some(p) = config.profiles.get_mut(&name)
-    {
+    // Remember who signed in last and, for `auto`, the flow that worked (conveniences;
+    // not secrets).
+    if let Some(p) = config.profiles.get_mut(&name) {
+        let learned = p.learn_flow(flow);
+        let new_user = p.username.as_deref() != Some(username.as_str());
         p.username = Some(username.clone());
-        if let Err(e) = config.save(&context.config_path) {
+        if (learned || new_user)
+            && let Err(e) = config.save(&context.config_path)
+        {
             tracing::warn!(error = %e, "could not remember the username");
         }
     }

@@ -60,6 +60,19 @@ pub fn authenticator_code(device_name: Option<&str>, lang: Lang) -> String {
     }
 }
 
+/// What to do when the pool requires MFA and the user has none yet: the key (grouped)
+/// and the otpauth URI to paste into an app or a QR generator.
+pub fn set_up_authenticator(key: &str, uri: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "This user pool requires an authenticator app. Add this key to your app:\n  {key}\nor its otpauth link:\n  {uri}"
+        ),
+        Lang::Ja => format!(
+            "このユーザープールでは認証アプリが必要です。次のキーをアプリに追加してください:\n  {key}\nまたは otpauth リンク:\n  {uri}"
+        ),
+    }
+}
+
 /// The prompt for a code sent by SMS (`sms`) or e-mail, naming the masked destination.
 pub fn sent_code(sms: bool, destination: Option<&str>, lang: Lang) -> String {
     let to = in_parentheses(destination);

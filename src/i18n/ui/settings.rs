@@ -110,6 +110,26 @@ pub const COGNITO_ENDPOINT_OPTIONAL: Text = Text {
     en: "Cognito endpoint (optional)",
     ja: "Cognito エンドポイント（任意）",
 };
+pub const USER_POOL_ID: Text = Text {
+    en: "User pool id (for SRP)",
+    ja: "ユーザープール ID（SRP 用）",
+};
+pub const SIGN_IN_METHOD: Text = Text {
+    en: "Sign-in method",
+    ja: "サインイン方式",
+};
+pub const FLOW_AUTO: Text = Text {
+    en: "Automatic",
+    ja: "自動",
+};
+pub const FLOW_SRP: Text = Text {
+    en: "SRP",
+    ja: "SRP",
+};
+pub const FLOW_PASSWORD: Text = Text {
+    en: "Password (USER_PASSWORD_AUTH)",
+    ja: "パスワード（USER_PASSWORD_AUTH）",
+};
 pub const IDENTITY_POOL_OPTIONAL: Text = Text {
     en: "Identity pool (optional)",
     ja: "ID プール（任意）",

@@ -130,6 +130,30 @@ pub const VERIFY: Text = Text {
     en: "Verify",
     ja: "確認",
 };
+pub const SET_UP_AN_AUTHENTICATOR_APP: Text = Text {
+    en: "This user pool requires a second step at every sign-in. Set up an authenticator app: scan the QR code (or type the key), then enter the 6-digit code the app shows.",
+    ja: "このユーザープールでは、サインインのたびに 2 段階目の確認が必要です。認証アプリを設定してください。QR コードを読み取る（またはキーを入力する）と、アプリに 6 桁のコードが表示されるので、それを入力してください。",
+};
+pub const SETTING_UP: Text = Text {
+    en: "Asking Cognito for a key...",
+    ja: "Cognito にキーを要求しています…",
+};
+pub const QR_CODE_FOR_YOUR_AUTHENTICATOR_APP: Text = Text {
+    en: "QR code for your authenticator app",
+    ja: "認証アプリ用の QR コード",
+};
+pub const SETUP_KEY: Text = Text {
+    en: "Setup key",
+    ja: "セットアップキー",
+};
+pub const COPY_KEY: Text = Text {
+    en: "Copy key",
+    ja: "キーをコピー",
+};
+pub const TRY_AGAIN: Text = Text {
+    en: "Try again",
+    ja: "再試行",
+};
 pub const CHOOSE_HOW_TO_CONFIRM_IT_IS: Text = Text {
     en: "Choose how to confirm it is you:",
     ja: "本人確認の方法を選んでください:",

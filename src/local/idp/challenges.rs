@@ -8,19 +8,35 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use super::config::{ClientConfig, UserStatus};
+use super::config::{ClientConfig, Mfa, UserStatus};
 use super::error::{IdpError, not_authorized, refuse, text};
 use super::secret_hash::check_secret_hash;
 use super::{Idp, State, constant_time_eq};
+use crate::cognito::srp;
 use crate::local::ids::random_bytes;
 use crate::totp;
 
 /// A sign-in waiting for the answer to `challenge`.
 pub(super) struct Session {
-    username: String,
+    pub(super) username: String,
     client_id: String,
-    challenge: &'static str,
-    expires_at: i64,
+    pub(super) challenge: &'static str,
+    pub(super) expires_at: i64,
+    /// For `PASSWORD_VERIFIER`: what the proof is checked against.
+    srp: Option<Box<SrpPending>>,
+    /// For `MFA_SETUP`: the secret given by `AssociateSoftwareToken`, and whether a code
+    /// from it was verified.
+    pub(super) totp_pending: Option<String>,
+    pub(super) totp_verified: bool,
+}
+
+/// An SRP sign-in between `USER_SRP_AUTH` and `PASSWORD_VERIFIER`.
+pub(super) struct SrpPending {
+    pub(super) verifier: srp::Verifier,
+    pub(super) server: srp::ServerEphemeral,
+    pub(super) a_hex: String,
+    /// The `SECRET_BLOCK` sent (base64 of these bytes), which the claim signs.
+    pub(super) block: Vec<u8>,
 }
 
 impl Idp {
@@ -29,6 +45,28 @@ impl Idp {
         username: &str,
         client: &ClientConfig,
         challenge: &'static str,
+        now: i64,
+    ) -> String {
+        Self::insert_session(state, username, client, challenge, None, now)
+    }
+
+    pub(super) fn open_srp_session(
+        state: &mut State,
+        username: &str,
+        client: &ClientConfig,
+        pending: SrpPending,
+        now: i64,
+    ) -> String {
+        let pending = Some(Box::new(pending));
+        Self::insert_session(state, username, client, "PASSWORD_VERIFIER", pending, now)
+    }
+
+    fn insert_session(
+        state: &mut State,
+        username: &str,
+        client: &ClientConfig,
+        challenge: &'static str,
+        srp: Option<Box<SrpPending>>,
         now: i64,
     ) -> String {
         state.sessions.retain(|_, s| s.expires_at > now);
@@ -40,9 +78,44 @@ impl Idp {
                 client_id: client.id.clone(),
                 challenge,
                 expires_at: now + client.auth_session_seconds,
+                srp,
+                totp_pending: None,
+                totp_verified: false,
             },
         );
         id
+    }
+
+    /// Moves a live session to a new id (as Cognito hands back a new `Session` after
+    /// each MFA setup step); `None` when it is unknown or expired.
+    pub(super) fn rotate_session(state: &mut State, id: &str, now: i64) -> Option<String> {
+        let session = state.sessions.remove(id).filter(|s| s.expires_at > now)?;
+        let new_id = URL_SAFE_NO_PAD.encode(random_bytes(48));
+        state.sessions.insert(new_id.clone(), session);
+        Some(new_id)
+    }
+
+    /// The session an answer belongs to: its `Session`, or (pycognito answers
+    /// `PASSWORD_VERIFIER` without one) the session whose secret block it returns.
+    fn answered_session(state: &State, body: &Value) -> Result<String, IdpError> {
+        if let Some(id) = body["Session"].as_str().filter(|s| !s.is_empty()) {
+            return Ok(id.to_owned());
+        }
+        let block = body["ChallengeResponses"]["PASSWORD_CLAIM_SECRET_BLOCK"]
+            .as_str()
+            .filter(|_| body["ChallengeName"] == "PASSWORD_VERIFIER")
+            .and_then(|b| srp::decode_secret_block(b).ok());
+        if let Some(block) = block {
+            let found = state.sessions.iter().find(|(_, s)| {
+                s.srp
+                    .as_ref()
+                    .is_some_and(|p| constant_time_eq(&p.block, &block))
+            });
+            if let Some((id, _)) = found {
+                return Ok(id.clone());
+            }
+        }
+        text(body, "Session").map(str::to_owned)
     }
 
     /// A temporary password was right: ask for a new one and the required attributes
@@ -93,16 +166,24 @@ impl Idp {
                 "ChallengeParameters": {"USER_ID_FOR_SRP": username, "FRIENDLY_DEVICE_NAME": "Authenticator"},
             }));
         }
+        if self.mfa == Mfa::Required {
+            let session = Self::open_session(state, username, client, "MFA_SETUP", now);
+            return Ok(json!({
+                "ChallengeName": "MFA_SETUP",
+                "Session": session,
+                "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": username},
+            }));
+        }
         self.signed_in(state, username, client, now)
     }
 
     pub(super) fn respond_to_auth_challenge(&self, body: &Value) -> Result<Value, IdpError> {
         let client = self.client(body)?;
         let name = text(body, "ChallengeName")?;
-        let session_id = text(body, "Session")?;
         let responses = &body["ChallengeResponses"];
         let now = self.clock.now();
         let mut state = self.lock();
+        let session_id = &Self::answered_session(&state, body)?;
         let invalid = || not_authorized("Invalid session for the user.");
         let session = state.sessions.get(session_id).ok_or_else(invalid)?;
         if session.expires_at <= now {
@@ -135,6 +216,37 @@ impl Idp {
             &format!("Unable to verify secret hash for client {}", client.id),
         )?;
         match name {
+            "PASSWORD_VERIFIER" => {
+                // One proof per challenge, right or wrong.
+                let pending = state
+                    .sessions
+                    .remove(session_id)
+                    .and_then(|s| s.srp)
+                    .ok_or_else(invalid)?;
+                let block =
+                    srp::decode_secret_block(text(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?)
+                        .ok()
+                        .filter(|b| constant_time_eq(b, &pending.block))
+                        .ok_or_else(invalid)?;
+                let pool_name = srp::pool_name(&self.pool_id).unwrap_or(&self.pool_id);
+                let proven = pending.server.verify(
+                    &pending.verifier,
+                    &pending.a_hex,
+                    pool_name,
+                    &username,
+                    &block,
+                    text(responses, "TIMESTAMP")?,
+                    text(responses, "PASSWORD_CLAIM_SIGNATURE")?,
+                );
+                let user = state
+                    .users
+                    .get_mut(&username)
+                    .ok_or_else(|| refuse("UserNotFoundException", "User does not exist."))?;
+                if !proven {
+                    return Err(Self::wrong_password(user, now));
+                }
+                self.right_password(&mut state, &username, client, now)
+            }
             "NEW_PASSWORD_REQUIRED" => {
                 let password = text(responses, "NEW_PASSWORD")?;
                 self.policy
@@ -190,6 +302,20 @@ impl Idp {
                     return Err(refuse(
                         "CodeMismatchException",
                         "Invalid code received for user",
+                    ));
+                }
+                state.sessions.remove(session_id);
+                self.signed_in(&state, &username, client, now)
+            }
+            "MFA_SETUP" => {
+                let verified = state
+                    .sessions
+                    .get(session_id)
+                    .is_some_and(|s| s.totp_verified);
+                if !verified {
+                    return Err(refuse(
+                        "InvalidParameterException",
+                        "Software token MFA has not been verified for this session",
                     ));
                 }
                 state.sessions.remove(session_id);

@@ -25,6 +25,20 @@ pub struct PoolConfig {
     pub required_attributes: Vec<String>,
     pub clients: Vec<ClientConfig>,
     pub users: Vec<UserConfig>,
+    /// `required`: a user without an authenticator app sets one up at sign-in
+    /// (`MFA_SETUP`), as in a pool whose MFA is "required".
+    pub mfa: Mfa,
+}
+
+/// The pool's MFA setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mfa {
+    /// Users who enrolled an app are asked for its code; nobody else.
+    #[default]
+    Optional,
+    /// Everyone: users without an app enrol one at sign-in.
+    Required,
 }
 
 impl Default for PoolConfig {
@@ -41,6 +55,7 @@ impl Default for PoolConfig {
                 email: Some("demo@example.com".to_owned()),
                 ..UserConfig::default()
             }],
+            mfa: Mfa::Optional,
         }
     }
 }
@@ -83,6 +98,7 @@ impl Default for ClientConfig {
             refresh_token_seconds: 30 * 24 * 3600,
             auth_session_seconds: 180,
             explicit_auth_flows: vec![
+                "ALLOW_USER_SRP_AUTH".to_owned(),
                 "ALLOW_USER_PASSWORD_AUTH".to_owned(),
                 "ALLOW_REFRESH_TOKEN_AUTH".to_owned(),
             ],

@@ -11,6 +11,7 @@ mod config;
 mod error;
 mod issue;
 mod lockout;
+mod mfa;
 mod password_policy;
 mod refresh;
 mod secret_hash;
@@ -25,7 +26,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 
 pub use self::config::{
-    ClientConfig, DEFAULT_POOL_ID, DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME, PoolConfig,
+    ClientConfig, DEFAULT_POOL_ID, DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME, Mfa, PoolConfig,
     UserConfig, UserStatus,
 };
 pub use self::error::IdpError;
@@ -48,6 +49,7 @@ pub struct Idp {
     policy: PasswordPolicy,
     aliases: Vec<String>,
     required_attributes: Vec<String>,
+    mfa: Mfa,
     clients: HashMap<String, ClientConfig>,
     mint: TokenMint,
     refresh_key: Vec<u8>,
@@ -82,6 +84,7 @@ impl Idp {
             policy: config.password_policy,
             aliases: config.sign_in_aliases,
             required_attributes: config.required_attributes,
+            mfa: config.mfa,
             clients: config
                 .clients
                 .into_iter()
@@ -127,6 +130,9 @@ impl Idp {
             "GlobalSignOut" => self.global_sign_out(body),
             "RevokeToken" => self.revoke_token(body),
             "GetUser" => self.get_user(body),
+            "AssociateSoftwareToken" => self.associate_software_token(body),
+            "VerifySoftwareToken" => self.verify_software_token(body),
+            "SetUserMFAPreference" => self.set_user_mfa_preference(body),
             _ => Err(refuse(
                 "UnknownOperationException",
                 format!("The operation {operation} is not supported by the local stack"),

@@ -1,12 +1,19 @@
-//! `InitiateAuth`: the auth flows an app client allows, and the password sign-in with
+//! `InitiateAuth`: the auth flows an app client allows, the password sign-in and the SRP
+//! one (`USER_SRP_AUTH`, then `PASSWORD_VERIFIER` checked in `challenges`), with
 //! Cognito's refusals (unknown user, disabled, unconfirmed, locked out, reset required).
 
-use serde_json::Value;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
 
+use super::challenges::SrpPending;
 use super::config::{ClientConfig, UserStatus};
 use super::error::{IdpError, not_authorized, refuse, text};
 use super::secret_hash::check_secret_hash;
-use super::{Idp, constant_time_eq};
+use super::users::User;
+use super::{Idp, State, constant_time_eq};
+use crate::cognito::srp;
+use crate::local::ids::random_bytes;
 
 impl Idp {
     pub(super) fn initiate_auth(&self, body: &Value) -> Result<Value, IdpError> {
@@ -24,6 +31,15 @@ impl Idp {
                 }
                 self.password_auth(client, parameters)
             }
+            "USER_SRP_AUTH" => {
+                if !allowed("ALLOW_USER_SRP_AUTH") {
+                    return Err(refuse(
+                        "InvalidParameterException",
+                        "USER_SRP_AUTH is not enabled for this client.",
+                    ));
+                }
+                self.srp_auth(client, parameters)
+            }
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
                 if !allowed("ALLOW_REFRESH_TOKEN_AUTH") {
                     return Err(refuse(
@@ -40,13 +56,18 @@ impl Idp {
         }
     }
 
-    fn password_auth(&self, client: &ClientConfig, parameters: &Value) -> Result<Value, IdpError> {
+    /// The user behind what was typed, after the secret hash and the checks that come
+    /// before any password: disabled, unconfirmed, locked out.
+    fn sign_in_user(
+        &self,
+        state: &State,
+        client: &ClientConfig,
+        parameters: &Value,
+        now: i64,
+    ) -> Result<String, IdpError> {
         let typed = text(parameters, "USERNAME")?;
-        let password = text(parameters, "PASSWORD")?;
-        let now = self.clock.now();
-        let mut state = self.lock();
         let username = self
-            .resolve(&state, typed)
+            .resolve(state, typed)
             .ok_or_else(|| refuse("UserNotFoundException", "User does not exist."))?;
         // Cognito hashes the identifier as typed at sign-in.
         check_secret_hash(
@@ -57,7 +78,7 @@ impl Idp {
         )?;
         let user = state
             .users
-            .get_mut(&username)
+            .get(&username)
             .unwrap_or_else(|| unreachable!("resolved above"));
         match user.config.status {
             UserStatus::Disabled => return Err(not_authorized("User is disabled.")),
@@ -72,12 +93,91 @@ impl Idp {
         if user.lockout.is_locked(now) {
             return Err(not_authorized("Password attempts exceeded"));
         }
+        Ok(username)
+    }
+
+    fn password_auth(&self, client: &ClientConfig, parameters: &Value) -> Result<Value, IdpError> {
+        let password = text(parameters, "PASSWORD")?;
+        let now = self.clock.now();
+        let mut state = self.lock();
+        let username = self.sign_in_user(&state, client, parameters, now)?;
+        let user = state
+            .users
+            .get_mut(&username)
+            .unwrap_or_else(|| unreachable!("resolved above"));
         if !constant_time_eq(user.config.password.as_bytes(), password.as_bytes()) {
-            if user.lockout.wrong_password(now) {
-                return Err(not_authorized("Password attempts exceeded"));
-            }
-            return Err(not_authorized("Incorrect username or password."));
+            return Err(Self::wrong_password(user, now));
         }
+        self.right_password(&mut state, &username, client, now)
+    }
+
+    /// `USER_SRP_AUTH`: a verifier from the user's password with a fresh salt, the
+    /// server's `B`, and a random secret block, all kept in the challenge session.
+    fn srp_auth(&self, client: &ClientConfig, parameters: &Value) -> Result<Value, IdpError> {
+        let a_hex = text(parameters, "SRP_A")?;
+        // Bounded before any arithmetic: a huge SRP_A would cost seconds of modpow.
+        if !srp::acceptable_a(a_hex) {
+            return Err(refuse(
+                "InvalidParameterException",
+                "SRP_A is not a valid SRP value",
+            ));
+        }
+        let now = self.clock.now();
+        let mut state = self.lock();
+        let username = self.sign_in_user(&state, client, parameters, now)?;
+        let pool_name = srp::pool_name(&self.pool_id).unwrap_or(&self.pool_id);
+        let password = &state.users[&username].config.password;
+        let verifier = srp::Verifier::new(pool_name, &username, password);
+        let server = srp::ServerEphemeral::new(&verifier);
+        let block = random_bytes(64);
+        let parameters = json!({
+            "SALT": verifier.salt_hex(),
+            "SRP_B": server.public_hex(),
+            "SECRET_BLOCK": STANDARD.encode(&block),
+            "USER_ID_FOR_SRP": username,
+            "USERNAME": username,
+        });
+        let session = Self::open_srp_session(
+            &mut state,
+            &username,
+            client,
+            SrpPending {
+                verifier,
+                server,
+                a_hex: a_hex.to_owned(),
+                block,
+            },
+            now,
+        );
+        Ok(json!({
+            "ChallengeName": "PASSWORD_VERIFIER",
+            "Session": session,
+            "ChallengeParameters": parameters,
+        }))
+    }
+
+    /// A wrong password (or SRP proof): counted towards the lockout.
+    pub(super) fn wrong_password(user: &mut User, now: i64) -> IdpError {
+        if user.lockout.wrong_password(now) {
+            not_authorized("Password attempts exceeded")
+        } else {
+            not_authorized("Incorrect username or password.")
+        }
+    }
+
+    /// The password was right (sent, or proven by SRP): a reset, a new password, MFA,
+    /// or the tokens.
+    pub(super) fn right_password(
+        &self,
+        state: &mut State,
+        username: &str,
+        client: &ClientConfig,
+        now: i64,
+    ) -> Result<Value, IdpError> {
+        let user = state
+            .users
+            .get_mut(username)
+            .ok_or_else(|| refuse("UserNotFoundException", "User does not exist."))?;
         user.lockout.right_password();
         if user.config.status == UserStatus::ResetRequired {
             return Err(refuse(
@@ -90,14 +190,8 @@ impl Idp {
             if let Some(email) = &user.config.email {
                 attributes.insert("email".to_owned(), email.clone());
             }
-            return Ok(self.new_password_challenge(
-                &mut state,
-                &username,
-                client,
-                &attributes,
-                now,
-            ));
+            return Ok(self.new_password_challenge(state, username, client, &attributes, now));
         }
-        self.after_password(&mut state, &username, client, now)
+        self.after_password(state, username, client, now)
     }
 }

@@ -15,6 +15,8 @@ pub(super) struct User {
     pub(super) config: UserConfig,
     pub(super) sub: String,
     pub(super) lockout: Lockout,
+    /// A secret from `AssociateSoftwareToken` (signed in) waiting for its first code.
+    pub(super) pending_totp: Option<String>,
 }
 
 impl User {
@@ -23,6 +25,7 @@ impl User {
             sub: stable_sub(pool_id, &config.username),
             config,
             lockout: Lockout::default(),
+            pending_totp: None,
         }
     }
 }

@@ -42,9 +42,9 @@ fn target_dir() -> PathBuf {
         .to_owned()
 }
 
-/// The venv's Python, installing moto first when it is missing. Never skips: a test
+/// The venv's Python (moto and pycognito), installing them first when missing. Never skips: a test
 /// that cannot reach its peer fails loudly.
-fn moto_python() -> PathBuf {
+pub fn moto_python() -> PathBuf {
     if let Some(python) = std::env::var_os("MOTO_PYTHON") {
         return PathBuf::from(python);
     }
@@ -137,7 +137,7 @@ impl Moto {
     }
 
     /// A new user pool with a public app client and one with a secret, both allowing
-    /// `USER_PASSWORD_AUTH` and refresh.
+    /// SRP, `USER_PASSWORD_AUTH` and refresh.
     pub async fn pool(&self) -> Pool {
         let created = self
             .call("CreateUserPool", json!({"PoolName": "receipt-desk-test"}))
@@ -146,7 +146,11 @@ impl Moto {
             .as_str()
             .expect("pool id")
             .to_owned();
-        let flows = json!(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+        let flows = json!([
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH"
+        ]);
         let public = self
             .call(
                 "CreateUserPoolClient",
