@@ -32,7 +32,7 @@ pub struct SetArgs {
     /// The app client id.
     #[arg(long)]
     pub client_id: Option<String>,
-    /// The user pool id (REGION_ID), which SRP sign-in needs; "" removes it.
+    /// The user pool id (`REGION_ID`), which SRP sign-in needs; "" removes it.
     #[arg(long, value_name = "ID")]
     pub user_pool_id: Option<String>,
     /// How the password reaches Cognito: `auto` tries SRP (with a pool id) and falls

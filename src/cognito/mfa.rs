@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{Challenge, CognitoClient, CognitoError, Operation};
 use crate::credentials::{AccessToken, ChallengeSession, TotpSecret};
 
-/// The name Cognito keeps for the authenticator (shown in SOFTWARE_TOKEN_MFA).
+/// The name Cognito keeps for the authenticator (shown in `SOFTWARE_TOKEN_MFA`).
 pub const DEVICE_NAME: &str = "Receipt Desk";
 
 #[derive(Deserialize)]

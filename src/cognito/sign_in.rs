@@ -143,13 +143,15 @@ impl CognitoClient {
         let timestamp = srp::timestamp(jiff::Timestamp::now().as_second());
         let signature = ephemeral
             .password_claim(
-                pool_name,
-                &user_id,
+                srp::ClaimContext {
+                    pool_name,
+                    user_id: &user_id,
+                    timestamp: &timestamp,
+                },
                 password.expose(),
                 &get("SALT"),
                 &get("SRP_B"),
                 &secret_block,
-                &timestamp,
             )
             .map_err(|e| unexpected(format!("PASSWORD_VERIFIER: {e}")))?;
         let hash = self.secret_hash(&answer_as);

@@ -219,6 +219,15 @@ fn random_exponent() -> BigUint {
     n
 }
 
+/// Who a claim is for and when: the pool's name, `USER_ID_FOR_SRP`, and the timestamp
+/// (from [`timestamp`]) that is signed with them.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimContext<'a> {
+    pub pool_name: &'a str,
+    pub user_id: &'a str,
+    pub timestamp: &'a str,
+}
+
 /// The client's ephemeral pair: secret `a`, public `A = g^a mod N`.
 pub struct ClientEphemeral {
     a: BigUint,
@@ -253,19 +262,21 @@ impl ClientEphemeral {
         to_hex(&self.a_pub)
     }
 
-    /// `PASSWORD_CLAIM_SIGNATURE` (base64) for the challenge's `SALT`, `SRP_B`,
-    /// `SECRET_BLOCK` and `USER_ID_FOR_SRP` at `timestamp` (from [`timestamp`]).
-    #[allow(clippy::too_many_arguments)]
+    /// `PASSWORD_CLAIM_SIGNATURE` (base64) for the challenge's `SALT`, `SRP_B` and
+    /// `SECRET_BLOCK`.
     pub fn password_claim(
         &self,
-        pool_name: &str,
-        user_id: &str,
+        context: ClaimContext<'_>,
         password: &str,
         salt_hex: &str,
         b_hex: &str,
         secret_block: &str,
-        timestamp: &str,
     ) -> Result<String, SrpError> {
+        let ClaimContext {
+            pool_name,
+            user_id,
+            timestamp,
+        } = context;
         let group = group();
         let b_pub = parse_hex(b_hex, "SRP_B")? % &group.n;
         if b_pub == BigUint::ZERO {
@@ -363,19 +374,21 @@ impl ServerEphemeral {
     }
 
     /// Whether `signature` (base64) proves the password: the client's `SRP_A`, the
-    /// secret block as sent, and the timestamp the client signed. Compared in constant
+    /// secret block as sent, and the context the client signed. Compared in constant
     /// time; every malformed input is simply `false`.
-    #[allow(clippy::too_many_arguments)]
     pub fn verify(
         &self,
         verifier: &Verifier,
         a_hex: &str,
-        pool_name: &str,
-        user_id: &str,
+        context: ClaimContext<'_>,
         secret_block: &[u8],
-        timestamp: &str,
         signature: &str,
     ) -> bool {
+        let ClaimContext {
+            pool_name,
+            user_id,
+            timestamp,
+        } = context;
         let group = group();
         let Ok(a_pub) = parse_hex(a_hex, "SRP_A") else {
             return false;
@@ -417,6 +430,14 @@ mod tests {
     const B_AND_SALT: &str = "36ef01c6dde9fe503da333b1acc758ba";
     const TIMESTAMP: &str = "Mon Feb 10 18:30:12 UTC 2025";
 
+    fn context<'a>(pool_name: &'a str, user_id: &'a str, timestamp: &'a str) -> ClaimContext<'a> {
+        ClaimContext {
+            pool_name,
+            user_id,
+            timestamp,
+        }
+    }
+
     fn vector_client() -> ClientEphemeral {
         ClientEphemeral::from_secret(BigUint::from_bytes_be(&A_SECRET)).expect("A")
     }
@@ -445,13 +466,11 @@ mod tests {
         let claim = |hex: &str| {
             client
                 .password_claim(
-                    "abc",
-                    "user_id",
+                    context("abc", "user_id", TIMESTAMP),
                     "password",
                     hex,
                     hex,
                     SECRET_BLOCK,
-                    TIMESTAMP,
                 )
                 .expect("claim")
         };
@@ -483,13 +502,11 @@ mod tests {
         let sign = |password: &str| {
             client
                 .password_claim(
-                    "LocalDesk",
-                    "alice",
+                    context("LocalDesk", "alice", TIMESTAMP),
                     password,
                     &verifier.salt_hex(),
                     &server.public_hex(),
                     &block_b64,
-                    TIMESTAMP,
                 )
                 .expect("claim")
         };
@@ -497,10 +514,8 @@ mod tests {
             server.verify(
                 &verifier,
                 &client.public_hex(),
-                "LocalDesk",
-                user,
+                context("LocalDesk", user, timestamp),
                 block,
-                timestamp,
                 signature,
             )
         };
@@ -525,7 +540,7 @@ mod tests {
         assert!(acceptable_a("2"));
         let client = vector_client();
         assert_eq!(
-            client.password_claim("p", "u", "pw", "01", &n, "AAAA", TIMESTAMP),
+            client.password_claim(context("p", "u", TIMESTAMP), "pw", "01", &n, "AAAA"),
             Err(SrpError::Zero("SRP_B"))
         );
     }

@@ -137,9 +137,34 @@ fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
 }
 
 fn click_button(harness: &mut Harness<'static, App>, label: &str) {
+    scroll_into_view(harness, Role::Button, label);
     harness.get_by_role_and_label(Role::Button, label).click();
     harness.step();
     harness.step();
+}
+
+/// A widget below the fold or half under the navigation or status bar: scrolled to as a
+/// person does with the wheel (nothing happens to one in view).
+fn scroll_into_view(harness: &mut Harness<'static, App>, role: Role, label: &str) {
+    let screen = harness.ctx.content_rect();
+    let (top, bottom) = (screen.top() + 40.0, screen.bottom() - 40.0);
+    for _ in 0..10 {
+        let node = harness.get_by_role_and_label(role, label);
+        let before = node.rect();
+        if before.bottom() > bottom {
+            node.scroll_down();
+        } else if before.top() < top {
+            node.scroll_up();
+        } else {
+            break;
+        }
+        for _ in 0..10 {
+            harness.step();
+        }
+        if harness.get_by_role_and_label(role, label).rect() == before {
+            break; // not in a scroll area (the navigation bar), or at its end
+        }
+    }
 }
 
 fn button_enabled(harness: &Harness<'static, App>, label: &str) -> bool {
@@ -750,6 +775,7 @@ fn settings_validate_as_typed_and_export_and_import_profiles() {
     app.get_by_label_contains("Imported: aws (2)");
 
     // Switching language in settings changes every string at once.
+    scroll_into_view(&mut app, Role::RadioButton, "日本語");
     app.get_by_label("日本語").click();
     app.step();
     fixture.settle(&mut app);
@@ -1348,4 +1374,119 @@ fn settings_take_an_identity_pool_typed_by_hand() {
             .and_then(|p| p.identity_pool_id.as_deref()),
         Some("ap-northeast-1:0c0c0c0c-1111-2222-3333-444455556666")
     );
+}
+
+/// A profile for an app client of the local test pool that allows only SRP.
+fn srp_only_peer(fixture: &Fixture, extra_pool_settings: &str) -> Peer {
+    let extra = extra_pool_settings.to_owned();
+    let peer = fixture.runtime.block_on(Peer::local_with(move |toml| {
+        toml.insert_str(0, &extra);
+        toml.push_str(
+            "\n[[clients]]\nid = \"srponlyclient0000000000001\"\n\
+             explicit_auth_flows = [\"ALLOW_USER_SRP_AUTH\", \"ALLOW_REFRESH_TOKEN_AUTH\"]\n",
+        );
+    }));
+    let mut config = Config::default();
+    config.profiles.insert(
+        "peer".to_owned(),
+        Profile {
+            client_id: "srponlyclient0000000000001".to_owned(),
+            cognito_endpoint: Some(peer.pool.moto_url.to_string()),
+            user_pool_id: Some(peer.pool.id.clone()),
+            // Auto, having last signed in with the password flow elsewhere.
+            learned_auth_flow: Some(receipt_desk::config::AuthFlow::Password),
+            ..Profile::default()
+        },
+    );
+    config.default_profile = Some("peer".to_owned());
+    config.save(&fixture.config_path()).expect("config");
+    peer
+}
+
+#[test]
+fn an_srp_only_client_signs_in_from_the_window_and_auto_remembers_srp() {
+    let fixture = Fixture::new();
+    let _peer = srp_only_peer(&fixture, "");
+    let mut app = fixture.app(Lang::En);
+    // A wrong password: SRP's refusal, said once (not a fallback to another flow).
+    type_letters_into(&mut app, "Username", cast::ALICE);
+    type_letters_into(&mut app, "Password", "Wrong-pass1!");
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("The username or password is incorrect");
+    assert!(!app.state().is_signed_in());
+    type_into(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    assert!(
+        app.state().is_signed_in(),
+        "{:?}",
+        app.state().session_state()
+    );
+    let saved = Config::load(&fixture.config_path()).expect("config");
+    assert_eq!(
+        saved.profiles["peer"].learned_auth_flow,
+        Some(receipt_desk::config::AuthFlow::Srp),
+        "auto remembers the flow that worked"
+    );
+}
+
+/// Types `text` one character at a time into the empty field labelled `label`.
+fn type_letters_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.step();
+    assert_eq!(
+        harness.get_by_label(label).value().as_deref(),
+        Some(""),
+        "{label} starts empty"
+    );
+    type_letters(harness, text);
+    let shown = harness.get_by_label(label).value().unwrap_or_default();
+    if shown.starts_with('•') {
+        // A password field shows a dot a character.
+        assert_eq!(shown.chars().count(), text.chars().count(), "{label}");
+    } else {
+        assert_eq!(shown, text, "{label}");
+    }
+}
+
+#[test]
+fn a_pool_that_requires_mfa_enrols_a_new_user_from_the_window() {
+    let fixture = Fixture::new();
+    let _peer = srp_only_peer(&fixture, "mfa = \"required\"\n");
+    let mut app = fixture.app(Lang::En);
+    type_letters_into(&mut app, "Username", cast::ALICE);
+    type_letters_into(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("Set up an authenticator app");
+    // The QR code is there, and the key a person can type instead.
+    app.get_by_role_and_label(Role::Image, "QR code for your authenticator app");
+    let key: String = app
+        .query_all_by_role(Role::Label)
+        .filter_map(|n| n.value())
+        .find(|v| {
+            v.len() >= 32
+                && v.chars()
+                    .all(|c| c == ' ' || c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        })
+        .expect("the setup key is shown in groups")
+        .replace(' ', "");
+    let secret = totp::base32_decode(&key).expect("base32");
+    let code = totp::code(&secret, now_seconds(), 6);
+    assert!(!button_enabled(&app, "Verify"), "no code yet");
+    type_letters_into(&mut app, "Code", &code);
+    click_button(&mut app, "Verify");
+    fixture.settle(&mut app);
+    match app.state().session_state() {
+        SessionState::SignedIn { username, .. } => assert_eq!(username, cast::ALICE),
+        other @ SessionState::SignedOut { .. } => panic!("{other:?}"),
+    }
+    drop(app);
+    // Enrolled: the next sign-in asks for the app's code.
+    let mut app = fixture.app(Lang::En);
+    type_letters_into(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("6-digit code from your authenticator app");
 }

@@ -558,3 +558,65 @@ async fn help_of_every_command_is_japanese_with_lang_ja_or_a_japanese_locale() {
     let out = sandbox.run(&["convert", "--help"], "");
     assert!(stdout(&out).contains("Usage:") && stdout(&out).contains("The S3 bucket"));
 }
+
+/// An app client that allows only SRP, on the local stack (moto checks no SRP proof).
+async fn srp_only_stack() -> support::Peer {
+    support::Peer::local_with(|toml| {
+        toml.push_str(
+            "\n[[clients]]\nid = \"srponlyclient0000000000001\"\n\
+             explicit_auth_flows = [\"ALLOW_USER_SRP_AUTH\", \"ALLOW_REFRESH_TOKEN_AUTH\"]\n",
+        );
+    })
+    .await
+}
+
+// The commands block this thread; the stack answers on the runtime's other one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_with_an_srp_only_client_signs_in_and_no_srp_value_is_written() {
+    let peer = srp_only_stack().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&peer.pool, "srponlyclient0000000000001");
+    // Without the pool id, SRP cannot be done: the password flow is tried and refused.
+    let refused = sandbox.run(
+        &["login", "-u", "alice", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("does not allow this way of signing in"),
+        "{}",
+        stderr(&refused)
+    );
+    let set = sandbox.run(
+        &["profile", "set", "moto", "--user-pool-id", &peer.pool.id],
+        "",
+    );
+    assert_success(&set);
+    let mut seen = String::new();
+    for (input, code) in [
+        ("Wrong-pass1!\n".to_owned(), Some(3)),
+        (format!("{PASSWORD}\n"), Some(0)),
+    ] {
+        let out = sandbox.run(
+            &["-vvv", "login", "-u", "alice", "--password-stdin"],
+            &input,
+        );
+        assert_eq!(out.status.code(), code, "{}", stderr(&out));
+        seen.push_str(&stdout(&out));
+        seen.push_str(&stderr(&out));
+    }
+    assert!(seen.contains("Signed in as alice"), "{seen}");
+    assert!(seen.contains("incorrect"), "{seen}");
+    let config = std::fs::read_to_string(sandbox.config()).expect("config");
+    assert!(config.contains("learned_auth_flow = \"srp\""), "{config}");
+    // SRP_A, SRP_B and the salt are long hex numbers; none may be kept or printed (the
+    // client id and a job id are the longest hex-looking things allowed).
+    let written = support::files::under(sandbox.dir.path());
+    assert!(written.has_file_under(&sandbox.config()));
+    assert!(written.longest_hex_run() < 64, "{:?}", written.paths);
+    assert!(
+        support::files::longest_hex_run(seen.as_bytes()) < 64,
+        "{seen}"
+    );
+    assert!(!written.contains(PASSWORD) && !seen.contains(PASSWORD));
+}

@@ -25,12 +25,14 @@ const PASSWORD_ONLY_CLIENT: &str = "passwordonlyclient00000001";
 
 async fn local_peer() -> Peer {
     Peer::local_with(|toml| {
-        toml.push_str(&format!(
+        use std::fmt::Write as _;
+        let _ = write!(
+            toml,
             "\n[[clients]]\nid = \"{SRP_ONLY_CLIENT}\"\n\
              explicit_auth_flows = [\"ALLOW_USER_SRP_AUTH\", \"ALLOW_REFRESH_TOKEN_AUTH\"]\n\
              \n[[clients]]\nid = \"{PASSWORD_ONLY_CLIENT}\"\n\
              explicit_auth_flows = [\"ALLOW_USER_PASSWORD_AUTH\", \"ALLOW_REFRESH_TOKEN_AUTH\"]\n"
-        ));
+        );
     })
     .await
 }
@@ -326,7 +328,7 @@ async fn a_forged_proof_is_an_incorrect_password_and_spends_the_challenge() {
     assert_eq!(again["message"], "Invalid session for the user.");
 }
 
-/// pycognito (PyPI), an SRP client that shares no code with ours, against the local
+/// pycognito (from `PyPI`), an SRP client that shares no code with ours, against the local
 /// stack: it answers without a `Session`, as it does on AWS.
 fn pycognito(peer: &Peer, username: &str, password: &str) -> String {
     let script = r#"

@@ -200,6 +200,12 @@ pub fn ja_help(path: &str, id: &str) -> Option<&'static str> {
         // profile set
         "region" => "ユーザープールの AWS リージョン（ap-northeast-1 など）。",
         "client_id" => "アプリクライアント ID。",
+        "user_pool_id" => {
+            "SRP サインインに必要なユーザープール ID（REGION_ID）。\"\" で削除します。"
+        }
+        "auth_flow" => {
+            "パスワードを Cognito に渡す方式。auto は（プール ID があれば）SRP を試し、アプリクライアントが許可していなければ一度だけパスワード方式に切り替え、うまくいった方を覚えます。"
+        }
         "cognito_endpoint" => {
             "リージョンのものの代わりに使う Cognito エンドポイント（moto、ローカルスタック）。\"\" で削除します。"
         }

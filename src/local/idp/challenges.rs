@@ -229,13 +229,16 @@ impl Idp {
                         .filter(|b| constant_time_eq(b, &pending.block))
                         .ok_or_else(invalid)?;
                 let pool_name = srp::pool_name(&self.pool_id).unwrap_or(&self.pool_id);
+                let context = srp::ClaimContext {
+                    pool_name,
+                    user_id: &username,
+                    timestamp: text(responses, "TIMESTAMP")?,
+                };
                 let proven = pending.server.verify(
                     &pending.verifier,
                     &pending.a_hex,
-                    pool_name,
-                    &username,
+                    context,
                     &block,
-                    text(responses, "TIMESTAMP")?,
                     text(responses, "PASSWORD_CLAIM_SIGNATURE")?,
                 );
                 let user = state

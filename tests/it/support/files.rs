@@ -9,6 +9,11 @@ pub struct Written {
 }
 
 impl Written {
+    /// The longest run of hex digits in the files: SRP numbers are hundreds long.
+    pub fn longest_hex_run(&self) -> usize {
+        longest_hex_run(&self.bytes)
+    }
+
     /// Whether `needle` is in any of the files.
     pub fn contains(&self, needle: &str) -> bool {
         self.bytes
@@ -55,4 +60,13 @@ fn collect(dir: &Path, written: &mut Written) {
             }
         }
     }
+}
+
+/// The longest run of ASCII hex digits in `bytes`.
+pub fn longest_hex_run(bytes: &[u8]) -> usize {
+    bytes
+        .split(|b| !b.is_ascii_hexdigit())
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0)
 }
