@@ -90,6 +90,11 @@ pub enum Command {
     /// Run the local stack (Cognito, JWKS, an authorizer and conversion) on 127.0.0.1
     /// until Ctrl+C; with no --pool file, a demo user is printed.
     Serve(Box<serve::ServeArgs>),
+    /// Reset a forgotten password, or change the password.
+    Password {
+        #[command(subcommand)]
+        action: login::PasswordAction,
+    },
     /// Create, change, list and remove profiles.
     Profile {
         #[command(subcommand)]
@@ -234,6 +239,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Login(args)) => login::login(&context, &args).await,
         Some(Command::Token(args)) => login::token(&context, &args).await,
         Some(Command::Logout(args)) => login::logout(&context, &args).await,
+        Some(Command::Password { action }) => login::password(&context, action).await,
         Some(Command::Profile { action }) => profile::run(&context, action).await,
         Some(Command::Serve(args)) => serve::serve(*args, lang).await,
         Some(Command::Convert(args)) => convert::convert(&context, &args).await,

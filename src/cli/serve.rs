@@ -141,7 +141,9 @@ pub(super) async fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
         demo::PDF_PREFIX,
         demo::UPLOAD_PREFIX
     ));
+    print_line("  Mail              reset codes the pool would e-mail are printed here");
     print_line("Press Ctrl+C to stop.");
+    tokio::spawn(print_mail(std::sync::Arc::clone(&stack.mailbox)));
     let _ = tokio::signal::ctrl_c().await;
     // Requests in flight get a moment to finish; then they are dropped with the runtime,
     // and their render processes are killed with them (`kill_on_drop`).
@@ -152,4 +154,24 @@ pub(super) async fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
         tracing::info!("stopped without waiting for the requests in flight");
     }
     Ok(())
+}
+
+/// Prints each code the pool "e-mails", as it is sent: the local stack's inbox.
+async fn print_mail(mailbox: std::sync::Arc<idp::Mailbox>) {
+    let mut printed = 0;
+    loop {
+        // Listening before reading, so a mail sent in between is not missed.
+        let arrived = mailbox.arrived.notified();
+        tokio::pin!(arrived);
+        arrived.as_mut().enable();
+        let all = mailbox.all();
+        for mail in all.iter().skip(printed) {
+            print_line(&format!(
+                "Mail to {} ({}): password reset code {}",
+                mail.username, mail.destination, mail.code
+            ));
+        }
+        printed = all.len();
+        arrived.await;
+    }
 }

@@ -20,6 +20,9 @@ pub enum Operation {
     AssociateSoftwareToken,
     VerifySoftwareToken,
     SetUserMfaPreference,
+    ForgotPassword,
+    ConfirmForgotPassword,
+    ChangePassword,
 }
 
 impl Operation {
@@ -34,6 +37,9 @@ impl Operation {
             Self::AssociateSoftwareToken => "AssociateSoftwareToken",
             Self::VerifySoftwareToken => "VerifySoftwareToken",
             Self::SetUserMfaPreference => "SetUserMFAPreference",
+            Self::ForgotPassword => "ForgotPassword",
+            Self::ConfirmForgotPassword => "ConfirmForgotPassword",
+            Self::ChangePassword => "ChangePassword",
         }
     }
 }

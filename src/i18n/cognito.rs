@@ -20,8 +20,8 @@ pub fn error_kind_sentence(kind: ErrorKind, lang: Lang) -> &'static str {
             "このアカウントはまだ確認されていません。届いた確認コードで確認するか、管理者に確認を依頼してください。",
         ),
         K::PasswordResetRequired => lang.pick(
-            "Your administrator has required a password reset. Reset your password, then sign in with the new one.",
-            "管理者によりパスワードのリセットが求められています。パスワードをリセットしてから、新しいパスワードでサインインしてください。",
+            "Your administrator has required a password reset. Choose \"Forgot your password?\" to get a code and set a new password.",
+            "管理者によりパスワードのリセットが求められています。「パスワードをお忘れですか？」からコードを受け取り、新しいパスワードを設定してください。",
         ),
         K::UserDisabled => lang.pick(
             "This account is disabled. Ask your administrator to enable it.",

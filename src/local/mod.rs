@@ -123,6 +123,8 @@ pub struct RunningStack {
     pub client_ids: Vec<String>,
     pub stage: String,
     pub clock: Clock,
+    /// The codes the pool would have e-mailed (password resets).
+    pub mailbox: std::sync::Arc<idp::Mailbox>,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -193,6 +195,7 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         },
     };
     let (pool_id, issuer, client_ids) = (idp.pool_id.clone(), idp.issuer.clone(), idp.client_ids());
+    let mailbox = std::sync::Arc::clone(&idp.mailbox);
     let data_error = |source| StackError::Data {
         path: options.data_dir.clone(),
         source,
@@ -254,6 +257,7 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         client_ids,
         stage,
         clock,
+        mailbox,
         shutdown,
         task,
     })

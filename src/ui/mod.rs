@@ -4,6 +4,7 @@
 //! The UI thread never waits: every network, secret-store and file call runs on the tokio
 //! runtime through [`tasks::Tasks`], and its result is picked up on a later frame.
 
+mod account;
 mod action;
 mod browse;
 mod challenge;
@@ -11,6 +12,7 @@ mod connection;
 pub mod convert;
 pub mod dialogs;
 pub mod fonts;
+mod forgot;
 mod frame;
 pub mod gallery;
 pub mod jobs;
@@ -376,6 +378,8 @@ impl App {
 
     fn reset_sign_in(&mut self) {
         self.sign_in = sign_in::SignInState::default();
+        // What was typed for the account of the one who signed out.
+        self.settings.account.clear();
         let profile = self.config.profiles.get(&self.profile_name).cloned();
         self.sign_in.prefill(profile.as_ref());
     }

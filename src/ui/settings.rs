@@ -60,6 +60,8 @@ pub struct SettingsState {
     /// Outcome sentences of secret-store writes, imports and exports.
     pub(super) pending: Option<Promise<Result<String, String>>>,
     pub(super) import: Option<Promise<Result<Option<Config>, String>>>,
+    /// The signed-in user's password and authenticator.
+    pub(super) account: super::account::AccountState,
 }
 
 impl App {
@@ -159,6 +161,7 @@ impl App {
             }
         });
         ui.separator();
+        self.account_section(ui);
         ui.heading(lang.text(t::PROFILES));
         let names: Vec<String> = self.config.profiles.keys().cloned().collect();
         ui.horizontal_wrapped(|ui| {

@@ -32,8 +32,8 @@ pub(super) enum Outcome {
 
 /// A sign-in step's outcome, and the flow that the app client took (first step only).
 pub(super) struct Step {
-    outcome: Outcome,
-    flow: Option<PasswordFlow>,
+    pub(super) outcome: Outcome,
+    pub(super) flow: Option<PasswordFlow>,
 }
 
 #[derive(Default)]
@@ -55,6 +55,8 @@ pub struct SignInState {
     pub(super) attributes: BTreeMap<String, String>,
     pub(super) code: String,
     pub(super) mfa_choice: String,
+    /// "Forgot your password?" is open.
+    pub(super) forgot: Option<super::forgot::ForgotState>,
     /// `MFA_SETUP`: the key Cognito gave (`AssociateSoftwareToken`), and the call for it.
     pub(super) totp_key: Option<crate::credentials::TotpSecret>,
     pub(super) associating:
@@ -105,7 +107,7 @@ impl SignInState {
 
 /// What the sign-in task does after Cognito answered: begin the session (and remember
 /// it in the secret store when asked), or hand back the challenge.
-async fn finish(
+pub(super) async fn finish(
     step: AuthStep,
     session: Arc<Session>,
     remember: Option<(Secrets, String, String)>,
@@ -183,6 +185,7 @@ impl App {
                 remembered,
                 remember_problem,
             }) => {
+                self.sign_in.forgot = None;
                 self.sign_in.clear_secrets();
                 self.sign_in.challenge = None;
                 self.sign_in.error = None;
@@ -217,6 +220,7 @@ impl App {
                 }
             }
             Ok(Outcome::Challenge(challenge)) => {
+                self.sign_in.forgot = None;
                 self.sign_in.error = None;
                 self.sign_in.code.clear();
                 if matches!(challenge.kind, ChallengeKind::MfaSetup { .. }) {
@@ -244,6 +248,11 @@ impl App {
                 // The keyboard goes back to the first field to fix (the password, when
                 // the username is there), as when the screen opened.
                 self.sign_in.autofocused = false;
+                self.reset_refused(&e);
+                if e.kind() == Some(ErrorKind::PasswordResetRequired) {
+                    // The way forward is a reset: open it for this username.
+                    self.open_forgot();
+                }
                 self.sign_in.error = Some(i18n::cognito_error(&e, lang));
                 match e.kind() {
                     Some(ErrorKind::AttemptsExceeded | ErrorKind::TooManyRequests) => {
@@ -342,7 +351,9 @@ impl App {
                 self.profile_picker(ui);
                 self.connection_state(ui);
                 ui.add_space(8.0);
-                if self.sign_in.challenge.is_some() {
+                if self.sign_in.forgot.is_some() {
+                    self.forgot_step(ui);
+                } else if self.sign_in.challenge.is_some() {
                     self.challenge_step(ui);
                 } else {
                     self.credentials_step(ui);
@@ -514,6 +525,15 @@ impl App {
         }
         if clicked || (entered && ready) {
             self.submit_credentials();
+        }
+        if ui
+            .add_enabled(
+                !self.sign_in.busy(),
+                egui::Button::new(lang.text(t::FORGOT_YOUR_PASSWORD)).frame(false),
+            )
+            .clicked()
+        {
+            self.open_forgot();
         }
     }
 }

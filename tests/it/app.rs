@@ -1490,3 +1490,98 @@ fn a_pool_that_requires_mfa_enrols_a_new_user_from_the_window() {
     fixture.settle(&mut app);
     app.get_by_label_contains("6-digit code from your authenticator app");
 }
+
+#[test]
+fn a_forgotten_password_is_reset_from_the_sign_in_screen_and_signs_in() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    click_button(&mut app, "Forgot your password?");
+    app.get_by_label_contains("sends a code to the e-mail address");
+    assert_eq!(
+        app.get_by_label("Username").value().as_deref(),
+        Some("demo"),
+        "the username carries over"
+    );
+    click_button(&mut app, "Send code");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("A code was sent to d***@e***");
+    // The demo has no mail: its code is shown as its password is.
+    let hint = app
+        .get_by_label_contains("Local demo: the code is")
+        .value()
+        .unwrap_or_default();
+    let code: String = hint.chars().filter(char::is_ascii_digit).take(6).collect();
+    assert_eq!(code.len(), 6, "{hint}");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    type_letters_into(&mut app, "Code", wrong);
+    type_letters_into(&mut app, "New password", "Brand-new-pass7!");
+    type_letters_into(&mut app, "Confirm new password", "Brand-new-pass7!");
+    click_button(&mut app, "Set new password and sign in");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("The code is not correct");
+    assert!(!app.state().is_signed_in());
+    type_letters_into(&mut app, "Code", &code);
+    click_button(&mut app, "Set new password and sign in");
+    fixture.settle(&mut app);
+    assert!(
+        app.state().is_signed_in(),
+        "{:?}",
+        app.state().session_state()
+    );
+}
+
+#[test]
+fn settings_change_the_password_and_turn_on_an_authenticator_app() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    assert!(app.state().is_signed_in());
+    click_button(&mut app, "Settings");
+    app.get_by_label("Change password").click();
+    app.step();
+    app.step();
+    type_letters_into(&mut app, "Current password", "Wrong-pass1!");
+    type_letters_into(&mut app, "New password", "Brand-new-pass7!");
+    type_letters_into(&mut app, "Confirm new password", "Brand-new-pass7!");
+    click_button(&mut app, "Save the new password");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("The username or password is incorrect");
+    type_into(&mut app, "Current password", DEMO_PASSWORD);
+    click_button(&mut app, "Save the new password");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("The password was changed");
+
+    app.get_by_label("Set up an authenticator app").click();
+    app.step();
+    app.step();
+    click_button(&mut app, "Show a new key");
+    fixture.settle(&mut app);
+    app.get_by_role_and_label(Role::Image, "QR code for your authenticator app");
+    let key: String = app
+        .query_all_by_role(Role::Label)
+        .filter_map(|n| n.value())
+        .find(|v| {
+            v.len() >= 32
+                && v.chars()
+                    .all(|c| c == ' ' || c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        })
+        .expect("the key is shown")
+        .replace(' ', "");
+    let code = totp::code(
+        &totp::base32_decode(&key).expect("base32"),
+        now_seconds(),
+        6,
+    );
+    type_letters_into(&mut app, "Code from the app", &code);
+    click_button(&mut app, "Turn on");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("The authenticator app is on");
+
+    // Signed out and in again: the new password, then the app's code.
+    click_button(&mut app, "Sign out");
+    fixture.settle(&mut app);
+    type_into(&mut app, "Password", "Brand-new-pass7!");
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("6-digit code from your authenticator app");
+}

@@ -620,3 +620,74 @@ async fn login_with_an_srp_only_client_signs_in_and_no_srp_value_is_written() {
     );
     assert!(!written.contains(PASSWORD) && !seen.contains(PASSWORD));
 }
+
+// The commands block this thread; the stack answers on the runtime's other one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_forgot_takes_the_mailed_code_and_change_takes_the_current_password() {
+    use std::io::{BufRead as _, Write as _};
+    let peer = srp_only_stack().await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&peer.pool, &peer.pool.client_id);
+    // forgot: the code is asked for after it was sent, so it is typed when asked.
+    let mut child = sandbox
+        .command(&["password", "forgot", "-u", "alice", "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    let mut stderr_lines = std::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut told = String::new();
+    for line in stderr_lines.by_ref() {
+        let line = line.expect("stderr line");
+        told.push_str(&line);
+        if line.contains("A reset code was sent to a***@e***") {
+            break;
+        }
+    }
+    assert!(told.contains("A reset code was sent"), "{told}");
+    let code = peer
+        .stack()
+        .expect("stack")
+        .mailbox
+        .last_code("alice")
+        .expect("mailed");
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{code}\nBrand-new-pass7!").expect("answers");
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        stderr_lines.map_while(Result::ok).collect::<String>()
+    );
+    assert!(
+        stdout(&out).contains("The password of alice was reset"),
+        "{}",
+        stdout(&out)
+    );
+    let login = sandbox.run(
+        &["login", "-u", "alice", "--password-stdin"],
+        "Brand-new-pass7!\n",
+    );
+    assert_success(&login);
+
+    // change: sign in, the current password (wrong first), the new one.
+    let wrong = sandbox.run(
+        &["password", "change", "-u", "alice", "--password-stdin"],
+        "Brand-new-pass7!\nNot-the-current1!\nThird-pass9!\n",
+    );
+    assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
+    let changed = sandbox.run(
+        &["password", "change", "-u", "alice", "--password-stdin"],
+        "Brand-new-pass7!\nBrand-new-pass7!\nThird-pass9!\n",
+    );
+    assert_success(&changed);
+    assert!(stdout(&changed).contains("The password of alice was changed"));
+    // Neither the code nor a password is in the output or the sandbox's files.
+    let written = support::files::under(sandbox.dir.path());
+    for secret in [code.as_str(), "Brand-new-pass7!", "Third-pass9!"] {
+        assert!(!written.contains(secret), "{secret} in a file");
+        assert!(!stdout(&changed).contains(secret) && !stderr(&changed).contains(secret));
+    }
+}

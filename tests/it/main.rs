@@ -13,6 +13,7 @@ mod cli;
 mod cli_convert;
 mod cognito_mfa_setup;
 mod cognito_moto;
+mod cognito_password;
 mod cognito_peers;
 mod cognito_srp;
 mod cognito_transport;

@@ -9,6 +9,7 @@
 mod challenge;
 mod logout;
 mod open_profile;
+mod password;
 mod ready;
 mod remembered;
 mod sign_in;
@@ -20,6 +21,8 @@ use jiff::tz::TimeZone;
 pub(super) use self::logout::logout;
 pub use self::open_profile::CLIENT_SECRET_ENV;
 use self::open_profile::open_profile;
+pub use self::password::PasswordAction;
+pub(super) use self::password::password;
 pub(super) use self::ready::{Ready, ready};
 use self::remembered::{mark_remembered, remember};
 use self::sign_in::sign_in;

@@ -66,3 +66,54 @@ pub fn expiry(when: &impl Display, minutes: i64, lang: Lang) -> String {
         Lang::Ja => format!("{when}（あと {minutes} 分）"),
     }
 }
+
+/// `password forgot`: where the code went.
+pub fn code_sent(destination: &str, lang: Lang) -> String {
+    match (lang, destination.is_empty()) {
+        (Lang::En, false) => format!("A reset code was sent to {destination}."),
+        (Lang::En, true) => "A reset code was sent.".to_owned(),
+        (Lang::Ja, false) => format!("{destination} にリセット用のコードを送信しました。"),
+        (Lang::Ja, true) => "リセット用のコードを送信しました。".to_owned(),
+    }
+}
+
+pub const RESET_CODE: Text = Text {
+    en: "Code",
+    ja: "コード",
+};
+pub const NEW_PASSWORD: Text = Text {
+    en: "New password",
+    ja: "新しいパスワード",
+};
+pub const NEW_PASSWORD_AGAIN: Text = Text {
+    en: "New password again",
+    ja: "新しいパスワード（確認）",
+};
+pub const CURRENT_PASSWORD: Text = Text {
+    en: "Current password",
+    ja: "現在のパスワード",
+};
+pub const PASSWORDS_DIFFER: Text = Text {
+    en: "The passwords differ; type them again.",
+    ja: "パスワードが一致しません。もう一度入力してください。",
+};
+
+/// `password forgot` done.
+pub fn password_reset(username: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => {
+            format!("The password of {username} was reset. Sign in with it: receipt-desk login")
+        }
+        Lang::Ja => format!(
+            "{username} のパスワードをリセットしました。新しいパスワードでサインインしてください: receipt-desk login"
+        ),
+    }
+}
+
+/// `password change` done.
+pub fn password_changed(username: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("The password of {username} was changed."),
+        Lang::Ja => format!("{username} のパスワードを変更しました。"),
+    }
+}

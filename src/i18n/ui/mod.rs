@@ -1,5 +1,6 @@
 //! The window's sentences, one file per screen; the screens name them, never spell them.
 
+pub mod account;
 pub mod app;
 pub mod convert;
 pub mod gallery;

@@ -154,6 +154,30 @@ pub const TRY_AGAIN: Text = Text {
     en: "Try again",
     ja: "再試行",
 };
+pub const FORGOT_YOUR_PASSWORD: Text = Text {
+    en: "Forgot your password?",
+    ja: "パスワードをお忘れですか？",
+};
+pub const RESET_YOUR_PASSWORD: Text = Text {
+    en: "Reset your password",
+    ja: "パスワードをリセット",
+};
+pub const WE_SEND_A_CODE: Text = Text {
+    en: "Cognito sends a code to the e-mail address or phone number of this user. With it you choose a new password.",
+    ja: "このユーザーのメールアドレスまたは電話番号に Cognito がコードを送ります。そのコードで新しいパスワードを設定します。",
+};
+pub const SEND_CODE: Text = Text {
+    en: "Send code",
+    ja: "コードを送信",
+};
+pub const SEND_A_NEW_CODE: Text = Text {
+    en: "Send a new code",
+    ja: "新しいコードを送信",
+};
+pub const SET_NEW_PASSWORD_AND_SIGN_IN: Text = Text {
+    en: "Set new password and sign in",
+    ja: "新しいパスワードを設定してサインイン",
+};
 pub const CHOOSE_HOW_TO_CONFIRM_IT_IS: Text = Text {
     en: "Choose how to confirm it is you:",
     ja: "本人確認の方法を選んでください:",
@@ -214,6 +238,32 @@ pub fn enter_code(kind: &ChallengeKind, lang: Lang) -> String {
                     destination.unwrap_or("お使いのアドレス")
                 ),
             }
+        }
+    }
+}
+
+/// Where the reset code went.
+pub fn code_sent_to(destination: &str, lang: Lang) -> String {
+    match (lang, destination.is_empty()) {
+        (Lang::En, false) => {
+            format!("A code was sent to {destination}. Enter it with a new password.")
+        }
+        (Lang::En, true) => "A code was sent. Enter it with a new password.".to_owned(),
+        (Lang::Ja, false) => format!(
+            "{destination} にコードを送信しました。新しいパスワードと一緒に入力してください。"
+        ),
+        (Lang::Ja, true) => {
+            "コードを送信しました。新しいパスワードと一緒に入力してください。".to_owned()
+        }
+    }
+}
+
+/// The local demo has no mail: its code is shown, as its password is.
+pub fn local_demo_code(code: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Local demo: the code is {code} (the local stack prints it too)."),
+        Lang::Ja => {
+            format!("ローカルデモ: コードは {code} です（ローカルスタックにも表示されます）。")
         }
     }
 }

@@ -86,6 +86,9 @@ pub struct ClientConfig {
     /// How long a challenge session lasts (Cognito: 3 to 15 minutes).
     pub auth_session_seconds: i64,
     pub explicit_auth_flows: Vec<String>,
+    /// As new AWS app clients: an unknown user is refused as a wrong password is, and
+    /// a reset for one seems to be sent. `false` answers `UserNotFoundException`.
+    pub prevent_user_existence_errors: bool,
 }
 
 impl Default for ClientConfig {
@@ -102,6 +105,7 @@ impl Default for ClientConfig {
                 "ALLOW_USER_PASSWORD_AUTH".to_owned(),
                 "ALLOW_REFRESH_TOKEN_AUTH".to_owned(),
             ],
+            prevent_user_existence_errors: true,
         }
     }
 }

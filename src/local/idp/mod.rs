@@ -14,6 +14,7 @@ mod lockout;
 mod mfa;
 mod password_policy;
 mod refresh;
+mod reset;
 mod secret_hash;
 mod sign_in;
 mod sign_out;
@@ -32,6 +33,7 @@ pub use self::config::{
 pub use self::error::IdpError;
 use self::error::{refuse, text};
 pub use self::password_policy::PasswordPolicy;
+pub use self::reset::{Mail, Mailbox};
 use self::users::User;
 use super::Clock;
 use super::authorizer::{self, TokenRules};
@@ -40,6 +42,7 @@ use super::tokens::TokenMint;
 struct State {
     users: BTreeMap<String, User>,
     sessions: HashMap<String, challenges::Session>,
+    resets: HashMap<String, reset::PendingReset>,
     revocations: sign_out::Revocations,
 }
 
@@ -55,6 +58,8 @@ pub struct Idp {
     refresh_key: Vec<u8>,
     revocations_path: PathBuf,
     clock: Clock,
+    /// The codes the pool would have e-mailed.
+    pub mailbox: std::sync::Arc<Mailbox>,
     state: Mutex<State>,
 }
 
@@ -94,9 +99,11 @@ impl Idp {
             refresh_key,
             revocations_path,
             clock,
+            mailbox: std::sync::Arc::new(Mailbox::new(data_dir.join("mail"))),
             state: Mutex::new(State {
                 users,
                 sessions: HashMap::new(),
+                resets: HashMap::new(),
                 revocations,
             }),
         })
@@ -133,6 +140,9 @@ impl Idp {
             "AssociateSoftwareToken" => self.associate_software_token(body),
             "VerifySoftwareToken" => self.verify_software_token(body),
             "SetUserMFAPreference" => self.set_user_mfa_preference(body),
+            "ForgotPassword" => self.forgot_password(body),
+            "ConfirmForgotPassword" => self.confirm_forgot_password(body),
+            "ChangePassword" => self.change_password(body),
             _ => Err(refuse(
                 "UnknownOperationException",
                 format!("The operation {operation} is not supported by the local stack"),

@@ -66,9 +66,14 @@ impl Idp {
         now: i64,
     ) -> Result<String, IdpError> {
         let typed = text(parameters, "USERNAME")?;
-        let username = self
-            .resolve(state, typed)
-            .ok_or_else(|| refuse("UserNotFoundException", "User does not exist."))?;
+        let username = self.resolve(state, typed).ok_or_else(|| {
+            if client.prevent_user_existence_errors {
+                // As a wrong password, so nobody learns who has an account.
+                not_authorized("Incorrect username or password.")
+            } else {
+                refuse("UserNotFoundException", "User does not exist.")
+            }
+        })?;
         // Cognito hashes the identifier as typed at sign-in.
         check_secret_hash(
             client,

@@ -375,12 +375,16 @@ impl Peer {
 pool_id = "ap-northeast-1_TestPool"
 sign_in_aliases = ["email"]
 
+# moto answers an unknown user with UserNotFoundException, as pools without
+# PreventUserExistenceErrors do; these clients match it.
 [[clients]]
 id = "desktoppublicclient0000001"
+prevent_user_existence_errors = false
 
 [[clients]]
 id = "confidentialclient00000001"
 secret = "local-client-secret-value-0001"
+prevent_user_existence_errors = false
 
 [[users]]
 username = "alice"
