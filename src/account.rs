@@ -2,7 +2,7 @@
 //! token and Cognito's internal username, never in a file), restored with a refresh
 //! (one the server refused is forgotten), and forgotten at sign-out.
 
-use crate::cognito::{CognitoClient, CognitoError, ErrorKind, Tokens};
+use crate::cognito::{CognitoClient, CognitoError, Device, ErrorKind, Tokens};
 use crate::secrets::{self, RememberedSignIn, SecretError, Secrets};
 
 /// Keeps `tokens`' refresh token for `username` with `profile`.
@@ -19,6 +19,7 @@ pub async fn remember(
     let remembered = RememberedSignIn {
         refresh,
         username: tokens.username.clone(),
+        device_key: tokens.device_key.clone(),
     };
     secrets
         .set(
@@ -26,6 +27,73 @@ pub async fn remember(
             remembered.to_bytes(),
         )
         .await
+}
+
+/// The device `username` signs in from with `profile`, when one was confirmed here.
+pub async fn device(secrets: &Secrets, profile: &str, username: &str) -> Option<Device> {
+    let bytes = secrets
+        .get(secrets::device_account(profile, username))
+        .await
+        .ok()??;
+    Device::from_bytes(&bytes)
+}
+
+/// The name Cognito shows for this device.
+pub fn device_name() -> String {
+    format!("Receipt Desk ({})", std::env::consts::OS)
+}
+
+/// After a sign-in in a pool that tracks devices: confirms the device it named (so its
+/// tokens refresh), marks it remembered when asked (MFA is skipped from it next time),
+/// and keeps its keys and password in the secret store. The problem, if any, as text.
+pub async fn keep_device(
+    client: &CognitoClient,
+    secrets: &Secrets,
+    profile: &str,
+    username: &str,
+    tokens: &Tokens,
+    remember: bool,
+) -> Result<(), String> {
+    let Some(new) = &tokens.new_device else {
+        return Ok(());
+    };
+    let confirmed = client
+        .confirm_device(&tokens.access, new, &device_name())
+        .await
+        .map_err(|e| e.to_string())?;
+    if remember && confirmed.user_confirmation_necessary {
+        client
+            .remember_device(&tokens.access, &confirmed.device.key, true)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    secrets
+        .set(
+            secrets::device_account(profile, username),
+            confirmed.device.to_bytes(),
+        )
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Forgets this machine's device for `username` here and, with `tokens`, on the server.
+pub async fn forget_device(
+    client: &CognitoClient,
+    secrets: &Secrets,
+    profile: &str,
+    username: &str,
+    access: &crate::credentials::AccessToken,
+) -> Result<(), String> {
+    if let Some(device) = device(secrets, profile, username).await {
+        client
+            .forget_device(access, &device.key)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    secrets
+        .delete(secrets::device_account(profile, username))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// What restoring a remembered sign-in gave.
@@ -54,7 +122,11 @@ pub async fn restore(
         Err(e) => return Restored::StoreUnavailable(e),
     };
     match client
-        .refresh(&remembered.refresh, &remembered.username)
+        .refresh_for_device(
+            &remembered.refresh,
+            &remembered.username,
+            remembered.device_key.as_deref(),
+        )
         .await
     {
         Ok(tokens) => Restored::Tokens(tokens),

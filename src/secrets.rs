@@ -104,6 +104,12 @@ pub fn session_account(profile: &str, username: &str) -> String {
     format!("{profile}/{username}/session")
 }
 
+/// The account for the device `username` signs in from with `profile` (a pool that
+/// tracks devices): its keys and password.
+pub fn device_account(profile: &str, username: &str) -> String {
+    format!("{profile}/{username}/device")
+}
+
 /// The account for a profile's app client secret.
 pub fn client_secret_account(profile: &str) -> String {
     format!("{profile}/client-secret")
@@ -114,12 +120,17 @@ pub fn client_secret_account(profile: &str) -> String {
 pub struct RememberedSignIn {
     pub refresh: RefreshToken,
     pub username: String,
+    /// The device the tokens belong to, which a pool that tracks devices wants on
+    /// refresh.
+    pub device_key: Option<String>,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct RememberedWire {
     refresh_token: String,
     username: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    device_key: Option<String>,
 }
 
 impl RememberedSignIn {
@@ -127,6 +138,7 @@ impl RememberedSignIn {
         serde_json::to_vec(&RememberedWire {
             refresh_token: self.refresh.expose().to_owned(),
             username: self.username.clone(),
+            device_key: self.device_key.clone(),
         })
         .unwrap_or_default()
     }
@@ -136,6 +148,7 @@ impl RememberedSignIn {
         Some(Self {
             refresh: RefreshToken::new(wire.refresh_token),
             username: wire.username,
+            device_key: wire.device_key,
         })
     }
 }

@@ -200,12 +200,20 @@ impl Session {
     }
 
     async fn refresh_locked(&self, current: &mut Option<Current>) -> Result<(), SessionError> {
-        let (refresh, username) = {
+        let (refresh, username, device_key) = {
             let now = current.as_ref().ok_or(SessionError::SignedOut)?;
             let refresh = now.tokens.refresh.clone().ok_or(SessionError::SignedOut)?;
-            (refresh, now.tokens.username.clone())
+            (
+                refresh,
+                now.tokens.username.clone(),
+                now.tokens.device_key.clone(),
+            )
         };
-        match self.client.refresh(&refresh, &username).await {
+        match self
+            .client
+            .refresh_for_device(&refresh, &username, device_key.as_deref())
+            .await
+        {
             Ok(tokens) => {
                 self.refreshes.fetch_add(1, Ordering::Relaxed);
                 let state = self.signed_in_state(&tokens);

@@ -123,6 +123,11 @@ pub struct LoginArgs {
     /// password until it expires or you log out.
     #[arg(long)]
     pub remember: bool,
+
+    /// In a pool that tracks devices: remember this device, so that signing in from it
+    /// asks no MFA code (its key and password go to the OS keyring).
+    #[arg(long)]
+    pub remember_device: bool,
 }
 
 #[derive(Debug, Args)]

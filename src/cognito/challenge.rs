@@ -17,6 +17,8 @@ pub struct Challenge {
     /// The challenge name exactly as Cognito sent it.
     pub name: String,
     pub(super) session: ChallengeSession,
+    /// The device the sign-in came from: the tokens at the end refresh with it.
+    pub(super) device_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +112,7 @@ impl Challenge {
             username,
             name,
             session: ChallengeSession::new(session),
+            device_key: None,
         })
     }
 }

@@ -23,6 +23,9 @@ pub enum Operation {
     ForgotPassword,
     ConfirmForgotPassword,
     ChangePassword,
+    ConfirmDevice,
+    UpdateDeviceStatus,
+    ForgetDevice,
 }
 
 impl Operation {
@@ -40,6 +43,9 @@ impl Operation {
             Self::ForgotPassword => "ForgotPassword",
             Self::ConfirmForgotPassword => "ConfirmForgotPassword",
             Self::ChangePassword => "ChangePassword",
+            Self::ConfirmDevice => "ConfirmDevice",
+            Self::UpdateDeviceStatus => "UpdateDeviceStatus",
+            Self::ForgetDevice => "ForgetDevice",
         }
     }
 }

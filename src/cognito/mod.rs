@@ -10,6 +10,7 @@
 
 mod challenge;
 mod client;
+mod device;
 mod endpoint;
 pub mod error;
 pub mod mfa;
@@ -25,6 +26,7 @@ pub mod wire;
 
 pub use self::challenge::{Challenge, ChallengeAnswer, ChallengeKind};
 pub use self::client::{CALL_TIMEOUT, CONNECT_TIMEOUT, CognitoClient, Timeouts};
+pub use self::device::{Confirmed, Device};
 pub use self::endpoint::{is_client_id, is_region_name, region_endpoint};
 pub use self::error::{CognitoError, ErrorKind, Operation, ServiceError};
 pub use self::password::CodeDelivery;

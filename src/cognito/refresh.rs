@@ -15,6 +15,17 @@ impl CognitoClient {
         refresh: &RefreshToken,
         username: &str,
     ) -> Result<Tokens, CognitoError> {
+        self.refresh_for_device(refresh, username, None).await
+    }
+
+    /// [`Self::refresh`] for tokens a device got: a pool that tracks devices refuses a
+    /// refresh without its `DEVICE_KEY`.
+    pub async fn refresh_for_device(
+        &self,
+        refresh: &RefreshToken,
+        username: &str,
+        device_key: Option<&str>,
+    ) -> Result<Tokens, CognitoError> {
         if refresh.is_empty() {
             return Err(CognitoError::InvalidInput(
                 "there is no refresh token".to_owned(),
@@ -24,6 +35,9 @@ impl CognitoClient {
         let mut parameters = BTreeMap::from([("REFRESH_TOKEN", refresh.expose())]);
         if let Some(hash) = &hash {
             parameters.insert("SECRET_HASH", hash);
+        }
+        if let Some(key) = device_key {
+            parameters.insert("DEVICE_KEY", key);
         }
         let request = wire::InitiateAuthRequest {
             auth_flow: "REFRESH_TOKEN_AUTH",
@@ -42,6 +56,7 @@ impl CognitoClient {
                 if tokens.refresh.is_none() {
                     tokens.refresh = Some(refresh.clone());
                 }
+                tokens.device_key = device_key.map(str::to_owned);
                 Ok(tokens)
             }
             AuthStep::Challenge(c) => Err(CognitoError::UnsupportedChallenge { name: c.name }),

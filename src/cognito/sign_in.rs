@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use super::srp::{self, ClientEphemeral};
 use super::wire::{self, AuthResponse};
 use super::{
-    Challenge, ChallengeAnswer, ChallengeKind, CognitoClient, CognitoError, ErrorKind, Operation,
-    Tokens,
+    Challenge, ChallengeAnswer, ChallengeKind, CognitoClient, CognitoError, Device, ErrorKind,
+    Operation, Tokens,
 };
 use crate::credentials::Password;
 
@@ -46,6 +46,20 @@ impl CognitoClient {
         username: &str,
         password: &Password,
     ) -> Result<(AuthStep, PasswordFlow), CognitoError> {
+        self.sign_in_from_device(plan, username, password, None)
+            .await
+    }
+
+    /// [`Self::sign_in_with`] from a confirmed device: `DEVICE_KEY` goes with the sign-in,
+    /// a remembered device answers `DEVICE_SRP_AUTH` (instead of MFA), and the tokens
+    /// refresh with its key.
+    pub async fn sign_in_from_device(
+        &self,
+        plan: &FlowPlan,
+        username: &str,
+        password: &Password,
+        device: Option<&Device>,
+    ) -> Result<(AuthStep, PasswordFlow), CognitoError> {
         let flows: Vec<PasswordFlow> = plan
             .flows
             .iter()
@@ -61,9 +75,9 @@ impl CognitoClient {
             let result = match flow {
                 PasswordFlow::Srp => {
                     let pool_id = plan.pool_id.as_deref().unwrap_or_default();
-                    self.sign_in_srp(pool_id, username, password).await
+                    self.srp_sign_in(pool_id, username, password, device).await
                 }
-                PasswordFlow::Password => self.sign_in(username, password).await,
+                PasswordFlow::Password => self.password_sign_in(username, password, device).await,
             };
             match result {
                 Err(e) if e.kind() == Some(ErrorKind::FlowNotEnabled) && flow != last => {
@@ -86,6 +100,16 @@ impl CognitoClient {
         username: &str,
         password: &Password,
     ) -> Result<AuthStep, CognitoError> {
+        self.srp_sign_in(pool_id, username, password, None).await
+    }
+
+    async fn srp_sign_in(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &Password,
+        device: Option<&Device>,
+    ) -> Result<AuthStep, CognitoError> {
         let username = username.trim();
         if username.is_empty() {
             return Err(CognitoError::InvalidInput(
@@ -101,6 +125,9 @@ impl CognitoClient {
         if let Some(hash) = &hash {
             parameters.insert("SECRET_HASH", hash);
         }
+        if let Some(device) = device {
+            parameters.insert("DEVICE_KEY", &device.key);
+        }
         let request = wire::InitiateAuthRequest {
             auth_flow: "USER_SRP_AUTH",
             client_id: &self.client_id,
@@ -114,7 +141,9 @@ impl CognitoClient {
             )
             .await?;
         if response.challenge_name.as_deref() != Some("PASSWORD_VERIFIER") {
-            return Self::step(Operation::InitiateAuth, response, username);
+            return self
+                .device_step(Operation::InitiateAuth, response, username, device)
+                .await;
         }
         let parameters = response.challenge_parameters.unwrap_or_default();
         let get = |key: &str| {
@@ -167,6 +196,9 @@ impl CognitoClient {
         if let Some(hash) = &hash {
             responses.insert("SECRET_HASH".to_owned(), hash);
         }
+        if let Some(device) = device {
+            responses.insert("DEVICE_KEY".to_owned(), &device.key);
+        }
         let session = response.session.unwrap_or_default();
         let request = wire::RespondToAuthChallengeRequest {
             client_id: &self.client_id,
@@ -186,7 +218,13 @@ impl CognitoClient {
                 ],
             )
             .await?;
-        Self::step(Operation::RespondToAuthChallenge, response, &answer_as)
+        self.device_step(
+            Operation::RespondToAuthChallenge,
+            response,
+            &answer_as,
+            device,
+        )
+        .await
     }
 
     /// Signs in with `USER_PASSWORD_AUTH`.
@@ -194,6 +232,15 @@ impl CognitoClient {
         &self,
         username: &str,
         password: &Password,
+    ) -> Result<AuthStep, CognitoError> {
+        self.password_sign_in(username, password, None).await
+    }
+
+    async fn password_sign_in(
+        &self,
+        username: &str,
+        password: &Password,
+        device: Option<&Device>,
     ) -> Result<AuthStep, CognitoError> {
         let username = username.trim();
         if username.is_empty() {
@@ -207,6 +254,9 @@ impl CognitoClient {
         if let Some(hash) = &hash {
             parameters.insert("SECRET_HASH", hash);
         }
+        if let Some(device) = device {
+            parameters.insert("DEVICE_KEY", &device.key);
+        }
         let request = wire::InitiateAuthRequest {
             auth_flow: "USER_PASSWORD_AUTH",
             client_id: &self.client_id,
@@ -219,7 +269,8 @@ impl CognitoClient {
                 &[password.expose(), hash.as_deref().unwrap_or_default()],
             )
             .await?;
-        Self::step(Operation::InitiateAuth, response, username)
+        self.device_step(Operation::InitiateAuth, response, username, device)
+            .await
     }
 
     /// Answers a challenge with its session; the result may be another challenge.
@@ -305,11 +356,19 @@ impl CognitoClient {
         let response: AuthResponse = self
             .call(Operation::RespondToAuthChallenge, &request, &secrets)
             .await?;
-        Self::step(
+        let mut step = Self::step(
             Operation::RespondToAuthChallenge,
             response,
             &challenge.username,
-        )
+        )?;
+        match &mut step {
+            AuthStep::SignedIn(tokens) if tokens.new_device.is_none() => {
+                tokens.device_key.clone_from(&challenge.device_key);
+            }
+            AuthStep::Challenge(next) => next.device_key.clone_from(&challenge.device_key),
+            AuthStep::SignedIn(_) => {}
+        }
+        Ok(step)
     }
 
     /// Tokens, or the next challenge, from an `InitiateAuth` or challenge answer.

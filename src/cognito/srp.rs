@@ -344,6 +344,66 @@ impl Verifier {
     }
 }
 
+/// A remembered device's secret and what Cognito keeps for it (`ConfirmDevice`'s
+/// `DeviceSecretVerifierConfig`): a random password, a salt, and `PAD(g^x)` with
+/// `x = H(PAD(salt) ‖ H(groupKey ‖ deviceKey ‖ ":" ‖ password))`.
+pub struct DeviceVerifier {
+    /// base64 of 40 random bytes: what the device signs in with.
+    pub password: String,
+    /// `Salt`, base64.
+    pub salt_b64: String,
+    /// `PasswordVerifier`, base64.
+    pub verifier_b64: String,
+}
+
+impl fmt::Debug for DeviceVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DeviceVerifier(..)")
+    }
+}
+
+impl DeviceVerifier {
+    pub fn new(group_key: &str, device_key: &str) -> Self {
+        let mut password_bytes = [0_u8; 40];
+        aws_lc_rs::rand::fill(&mut password_bytes)
+            .unwrap_or_else(|_| unreachable!("the system RNG works"));
+        let password = STANDARD.encode(password_bytes);
+        password_bytes.fill(0);
+        let mut salt = [0_u8; 16];
+        aws_lc_rs::rand::fill(&mut salt).unwrap_or_else(|_| unreachable!("the system RNG works"));
+        // A first byte in 1..=0x7f: the salt's bytes are its PAD exactly, whichever way
+        // the other side turns them into a number and back.
+        salt[0] = (salt[0] & 0x7f) | 1;
+        let verifier = Verifier::with_salt(
+            group_key,
+            device_key,
+            &password,
+            &BigUint::from_bytes_be(&salt),
+        );
+        Self {
+            password,
+            salt_b64: STANDARD.encode(salt),
+            verifier_b64: STANDARD.encode(pad(&verifier.v)),
+        }
+    }
+}
+
+impl Verifier {
+    /// From `ConfirmDevice`'s base64 salt and verifier (the server side).
+    pub fn from_base64(salt_b64: &str, verifier_b64: &str) -> Option<Self> {
+        let salt = STANDARD.decode(salt_b64.trim()).ok()?;
+        let v = STANDARD.decode(verifier_b64.trim()).ok()?;
+        if salt.is_empty() || salt.len() > 64 || v.is_empty() || v.len() > 400 {
+            return None;
+        }
+        let v = BigUint::from_bytes_be(&v);
+        (v != BigUint::ZERO && v < group().n).then(|| Self {
+            salt: BigUint::from_bytes_be(&salt),
+            v,
+        })
+    }
+}
+
 /// The server's side of one sign-in: secret `b`, public `B = k·v + g^b mod N`.
 pub struct ServerEphemeral {
     b: BigUint,
@@ -562,6 +622,41 @@ mod tests {
         assert_eq!(pool_name("ap-northeast-1_LocalDesk"), Ok("LocalDesk"));
         assert!(pool_name("nounderscore").is_err());
         assert!(pool_name("region_").is_err());
+    }
+
+    #[test]
+    fn a_device_signs_in_with_its_password_against_its_verifier() {
+        let device = DeviceVerifier::new("-GroupKey1", "ap-northeast-1_device-key");
+        let verifier =
+            Verifier::from_base64(&device.salt_b64, &device.verifier_b64).expect("verifier");
+        let server = ServerEphemeral::new(&verifier);
+        let client = ClientEphemeral::new();
+        let block = b"device block";
+        let sign = |password: &str| {
+            client
+                .password_claim(
+                    context("-GroupKey1", "ap-northeast-1_device-key", TIMESTAMP),
+                    password,
+                    &verifier.salt_hex(),
+                    &server.public_hex(),
+                    &STANDARD.encode(block),
+                )
+                .expect("claim")
+        };
+        let check = |signature: &str| {
+            server.verify(
+                &verifier,
+                &client.public_hex(),
+                context("-GroupKey1", "ap-northeast-1_device-key", TIMESTAMP),
+                block,
+                signature,
+            )
+        };
+        assert!(check(&sign(&device.password)));
+        assert!(!check(&sign("another device password")));
+        assert!(Verifier::from_base64("", &device.verifier_b64).is_none());
+        assert!(Verifier::from_base64(&device.salt_b64, "AA==").is_none());
+        assert_eq!(format!("{device:?}"), "DeviceVerifier(..)");
     }
 
     #[test]

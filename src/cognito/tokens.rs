@@ -26,6 +26,10 @@ pub struct Tokens {
     pub username: String,
     /// The ID token's `email` claim, for showing who is signed in.
     pub email: Option<String>,
+    /// A pool that tracks devices gave this sign-in a new device to confirm.
+    pub new_device: Option<wire::NewDeviceMetadata>,
+    /// The device these tokens belong to: refreshes must send it (`DEVICE_KEY`).
+    pub device_key: Option<String>,
 }
 
 impl Tokens {
@@ -94,6 +98,11 @@ impl Tokens {
             issued_at,
             username,
             email: id_claims.email,
+            device_key: result
+                .new_device_metadata
+                .as_ref()
+                .map(|d| d.device_key.clone()),
+            new_device: result.new_device_metadata,
         })
     }
 }
@@ -120,6 +129,7 @@ mod tests {
             id_token: Some(jwt(r#"{"exp":2000000100,"cognito:username":"u-1"}"#)),
             refresh_token: None,
             expires_in: Some(5),
+            new_device_metadata: None,
         };
         let kept = RefreshToken::new("kept-refresh-token");
         let tokens =
@@ -140,6 +150,7 @@ mod tests {
             id_token: Some("opaque-i".to_owned()),
             refresh_token: Some("r".to_owned()),
             expires_in: Some(300),
+            new_device_metadata: None,
         };
         let tokens =
             Tokens::from_result(Operation::InitiateAuth, result, None, "alice").expect("ok");
@@ -154,6 +165,7 @@ mod tests {
             id_token: Some("opaque-i".to_owned()),
             refresh_token: None,
             expires_in: None,
+            new_device_metadata: None,
         };
         assert!(Tokens::from_result(Operation::InitiateAuth, result, None, "a").is_err());
         let missing = AuthenticationResult {
@@ -161,6 +173,7 @@ mod tests {
             id_token: Some("i".to_owned()),
             refresh_token: None,
             expires_in: Some(60),
+            new_device_metadata: None,
         };
         let err = Tokens::from_result(Operation::InitiateAuth, missing, None, "a")
             .expect_err("no access token");

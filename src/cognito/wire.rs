@@ -74,6 +74,17 @@ pub struct AuthenticationResult {
     pub id_token: Option<String>,
     pub refresh_token: Option<String>,
     pub expires_in: Option<i64>,
+    /// A pool that tracks devices names this one: confirm it (`ConfirmDevice`).
+    #[serde(default)]
+    pub new_device_metadata: Option<NewDeviceMetadata>,
+}
+
+/// `NewDeviceMetadata`: the key Cognito gave this device and its group's key.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NewDeviceMetadata {
+    pub device_key: String,
+    pub device_group_key: String,
 }
 
 impl std::fmt::Debug for AuthenticationResult {
@@ -83,6 +94,7 @@ impl std::fmt::Debug for AuthenticationResult {
             .field("id_token", &self.id_token.as_ref().map(|_| "***"))
             .field("refresh_token", &self.refresh_token.as_ref().map(|_| "***"))
             .field("expires_in", &self.expires_in)
+            .field("new_device_metadata", &self.new_device_metadata.is_some())
             .finish()
     }
 }

@@ -22,13 +22,17 @@ pub struct AccountState {
     code: String,
     associating: Option<Promise<Result<TotpSecret, CognitoError>>>,
     enabling: Option<Promise<Result<(), CognitoError>>>,
+    forgetting: Option<Promise<Result<(), CognitoError>>>,
     /// The last outcome: (fine, sentence).
     message: Option<(bool, String)>,
 }
 
 impl AccountState {
     fn busy(&self) -> bool {
-        self.changing.is_some() || self.associating.is_some() || self.enabling.is_some()
+        self.changing.is_some()
+            || self.associating.is_some()
+            || self.enabling.is_some()
+            || self.forgetting.is_some()
     }
 
     /// Forgets what was typed (on sign-out, and after use).
@@ -71,6 +75,12 @@ impl App {
                 Ok(key) => account.key = Some(key),
                 Err(e) => account.message = Some((false, i18n::cognito_error(&e, lang))),
             }
+        }
+        if let Some(result) = take(&mut account.forgetting) {
+            account.message = Some(match result {
+                Ok(()) => (true, lang.text(t::DEVICE_FORGOTTEN).to_owned()),
+                Err(e) => (false, i18n::cognito_error(&e, lang)),
+            });
         }
         if let Some(result) = take(&mut account.enabling) {
             account.code.clear();
@@ -208,6 +218,28 @@ impl App {
                 }
             }
         });
+        if ui
+            .add_enabled(!busy, egui::Button::new(lang.text(t::FORGET_THIS_DEVICE)))
+            .on_hover_text(lang.text(t::FORGET_THIS_DEVICE_EXPLAINED))
+            .clicked()
+        {
+            let secrets = self.secrets.clone();
+            let profile = self.profile_name.clone();
+            let username = match &self.session {
+                crate::session::SessionState::SignedIn { username, .. } => username.clone(),
+                crate::session::SessionState::SignedOut { .. } => String::new(),
+            };
+            let typed = self.sign_in.username.trim().to_owned();
+            self.settings.account.message = None;
+            let promise = self.with_access(move |client, access| async move {
+                // The device is kept under the name typed at sign-in.
+                let name = if typed.is_empty() { username } else { typed };
+                crate::account::forget_device(&client, &secrets, &profile, &name, &access)
+                    .await
+                    .map_err(CognitoError::InvalidInput)
+            });
+            self.settings.account.forgetting = promise;
+        }
         if busy {
             ui.spinner();
         }

@@ -77,14 +77,18 @@ impl App {
         let username = self.sign_in.username.trim().to_owned();
         let code = forgot.code.clone();
         let password = Password::new(self.sign_in.new_password.clone());
+        let keep = self.keep(conn, &username);
         self.sign_in.error = None;
         let (pending, abort) = self.tasks.spawn_abortable(async move {
             client
                 .confirm_forgot_password(&username, &code, &password)
                 .await?;
-            let (step, flow) = client.sign_in_with(&plan, &username, &password).await?;
+            let device = crate::account::device(&keep.secrets, &keep.profile, &username).await;
+            let (step, flow) = client
+                .sign_in_from_device(&plan, &username, &password, device.as_ref())
+                .await?;
             Ok(Step {
-                outcome: super::sign_in::finish(step, session, None).await,
+                outcome: super::sign_in::finish(step, session, keep).await,
                 flow: Some(flow),
             })
         });

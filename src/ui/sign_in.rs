@@ -41,7 +41,8 @@ pub struct SignInState {
     pub(super) username: String,
     pub(super) password: String,
     pub(super) show_password: bool,
-    pub(super) remember: bool,
+    /// The form's "remember me" and "remember this device".
+    pub(super) remember: Remember,
     pub(super) challenge: Option<Challenge>,
     pub(super) pending: Option<Promise<Result<Step, CognitoError>>>,
     /// Stops the sign-in in flight (Cancel while waiting for Cognito).
@@ -107,14 +108,47 @@ impl SignInState {
 
 /// What the sign-in task does after Cognito answered: begin the session (and remember
 /// it in the secret store when asked), or hand back the challenge.
-pub(super) async fn finish(
-    step: AuthStep,
-    session: Arc<Session>,
-    remember: Option<(Secrets, String, String)>,
-) -> Outcome {
+/// What a person asked a sign-in to keep.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Remember {
+    /// The session, in the secret store ("remember me").
+    pub(super) session: bool,
+    /// This device, where the pool tracks devices: no MFA from it next time.
+    pub(super) device: bool,
+}
+
+/// Who is signing in with which profile, for what a sign-in keeps: the session (when
+/// remember-me is on) and the device (in a pool that tracks devices).
+#[derive(Clone)]
+pub(super) struct Keep {
+    pub(super) client: crate::cognito::CognitoClient,
+    pub(super) secrets: Secrets,
+    pub(super) profile: String,
+    pub(super) username: String,
+    pub(super) remember_session: bool,
+    pub(super) remember_device: bool,
+}
+
+pub(super) async fn finish(step: AuthStep, session: Arc<Session>, keep: Keep) -> Outcome {
     match step {
         AuthStep::Challenge(challenge) => Outcome::Challenge(challenge),
         AuthStep::SignedIn(tokens) => {
+            // The device first: the remembered session must carry the confirmed key.
+            if let Err(problem) = account::keep_device(
+                &keep.client,
+                &keep.secrets,
+                &keep.profile,
+                &keep.username,
+                &tokens,
+                keep.remember_device,
+            )
+            .await
+            {
+                crate::logging::note_problem(format!("this device could not be kept: {problem}"));
+            }
+            let remember =
+                keep.remember_session
+                    .then_some((keep.secrets, keep.profile, keep.username));
             let mut remember_problem = None;
             let asked = remember.is_some();
             if let Some((secrets, profile, username)) = remember
@@ -283,6 +317,18 @@ impl App {
         }
     }
 
+    /// What this sign-in keeps, by the form's checkboxes.
+    pub(super) fn keep(&self, conn: &super::Connection, username: &str) -> Keep {
+        Keep {
+            client: conn.client.clone(),
+            secrets: self.secrets.clone(),
+            profile: conn.profile_name.clone(),
+            username: username.to_owned(),
+            remember_session: self.sign_in.remember.session,
+            remember_device: self.sign_in.remember.device,
+        }
+    }
+
     fn submit_credentials(&mut self) {
         let ConnSlot::Ready(conn) = &self.conn else {
             return;
@@ -295,18 +341,15 @@ impl App {
         let plan = conn.profile.flow_plan();
         let client = conn.client.clone();
         let session = Arc::clone(&conn.session);
-        let remember = self.sign_in.remember.then(|| {
-            (
-                self.secrets.clone(),
-                conn.profile_name.clone(),
-                username.clone(),
-            )
-        });
+        let keep = self.keep(conn, &username);
         self.sign_in.error = None;
         let (pending, abort) = self.tasks.spawn_abortable(async move {
-            let (step, flow) = client.sign_in_with(&plan, &username, &password).await?;
+            let device = account::device(&keep.secrets, &keep.profile, &username).await;
+            let (step, flow) = client
+                .sign_in_from_device(&plan, &username, &password, device.as_ref())
+                .await?;
             Ok(Step {
-                outcome: finish(step, session, remember).await,
+                outcome: finish(step, session, keep).await,
                 flow: Some(flow),
             })
         });
@@ -321,18 +364,12 @@ impl App {
         let client = conn.client.clone();
         let session = Arc::clone(&conn.session);
         let challenge = challenge.clone();
-        let remember = self.sign_in.remember.then(|| {
-            (
-                self.secrets.clone(),
-                conn.profile_name.clone(),
-                self.sign_in.username.trim().to_owned(),
-            )
-        });
+        let keep = self.keep(conn, self.sign_in.username.trim());
         self.sign_in.error = None;
         let (pending, abort) = self.tasks.spawn_abortable(async move {
             let step = client.respond(&challenge, &answer).await?;
             Ok(Step {
-                outcome: finish(step, session, remember).await,
+                outcome: finish(step, session, keep).await,
                 flow: None,
             })
         });
@@ -500,8 +537,12 @@ impl App {
         }
         ui.checkbox(&mut self.sign_in.show_password, lang.text(t::SHOW_PASSWORD));
         ui.checkbox(
-            &mut self.sign_in.remember,
+            &mut self.sign_in.remember.session,
             lang.text(t::REMEMBER_ME_KEPT_IN_THE_SYSTEM),
+        );
+        ui.checkbox(
+            &mut self.sign_in.remember.device,
+            lang.text(t::REMEMBER_THIS_DEVICE),
         );
         let ready = matches!(self.conn, ConnSlot::Ready(_))
             && !self.sign_in.busy()

@@ -630,6 +630,7 @@ fn a_remembered_sign_in_the_server_refuses_is_deleted_with_a_sentence() {
     let stale = receipt_desk::secrets::RememberedSignIn {
         refresh: receipt_desk::credentials::RefreshToken::new("not-a-refresh-token"),
         username: "demo".to_owned(),
+        device_key: None,
     };
     fixture
         .store
@@ -1584,4 +1585,68 @@ fn settings_change_the_password_and_turn_on_an_authenticator_app() {
     click_button(&mut app, "Sign in");
     fixture.settle(&mut app);
     app.get_by_label_contains("6-digit code from your authenticator app");
+}
+
+#[test]
+fn a_remembered_device_signs_in_without_the_mfa_code_next_time() {
+    let fixture = Fixture::new();
+    let peer = fixture.runtime.block_on(Peer::local_with(|toml| {
+        toml.push_str(
+            "\n[[clients]]\nid = \"devicealwaysclient00000001\"\ndevice_tracking = \"always\"\n",
+        );
+    }));
+    let mut config = Config::default();
+    config.profiles.insert(
+        "peer".to_owned(),
+        Profile {
+            client_id: "devicealwaysclient00000001".to_owned(),
+            cognito_endpoint: Some(peer.pool.moto_url.to_string()),
+            user_pool_id: Some(peer.pool.id.clone()),
+            ..Profile::default()
+        },
+    );
+    config.default_profile = Some("peer".to_owned());
+    config.save(&fixture.config_path()).expect("config");
+
+    let mut app = fixture.app(Lang::En);
+    type_letters_into(&mut app, "Username", cast::TINA);
+    type_letters_into(&mut app, "Password", PASSWORD);
+    app.get_by_label_contains("Remember this device").click();
+    app.step();
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    app.get_by_label_contains("6-digit code from your authenticator app");
+    let secret = totp::base32_decode(cast::TOTP_SECRET).expect("base32");
+    type_letters_into(&mut app, "Code", &totp::code(&secret, now_seconds(), 6));
+    click_button(&mut app, "Verify");
+    fixture.settle(&mut app);
+    assert!(
+        app.state().is_signed_in(),
+        "{:?}",
+        app.state().session_state()
+    );
+    // The device's keys and password went to the secret store, never to a file.
+    let account = receipt_desk::secrets::device_account("peer", cast::TINA);
+    let kept = fixture
+        .store
+        .get(&account)
+        .expect("store")
+        .expect("device kept");
+    let device = receipt_desk::cognito::Device::from_bytes(&kept).expect("a device");
+    let written = support::files::under(fixture.dir.path());
+    assert!(
+        !written.contains(&device.key),
+        "the device key is in no file"
+    );
+
+    click_button(&mut app, "Sign out");
+    fixture.settle(&mut app);
+    type_into(&mut app, "Password", PASSWORD);
+    click_button(&mut app, "Sign in");
+    fixture.settle(&mut app);
+    assert!(
+        app.state().is_signed_in(),
+        "no code asked: {:?}",
+        app.state().session_state()
+    );
 }

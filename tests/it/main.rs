@@ -11,6 +11,7 @@ mod backend_aws;
 mod backend_handlers;
 mod cli;
 mod cli_convert;
+mod cognito_devices;
 mod cognito_mfa_setup;
 mod cognito_moto;
 mod cognito_password;

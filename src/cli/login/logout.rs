@@ -43,7 +43,11 @@ pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Resu
     let mut remote_problems = Vec::new();
     match opened
         .client
-        .refresh(&remembered.refresh, &remembered.username)
+        .refresh_for_device(
+            &remembered.refresh,
+            &remembered.username,
+            remembered.device_key.as_deref(),
+        )
         .await
     {
         Ok(tokens) => {

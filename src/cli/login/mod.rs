@@ -42,7 +42,7 @@ pub(super) async fn login(context: &Context, args: &LoginArgs) -> Result<(), Cli
             .or(opened.profile.username.as_deref())
             .unwrap_or_default(),
     );
-    let signed_in = sign_in(context, opened, &args.sign_in).await?;
+    let signed_in = sign_in(context, opened, &args.sign_in, args.remember_device).await?;
     if args.remember {
         match remember(&signed_in).await {
             Ok(()) => {

@@ -58,9 +58,11 @@ pub(in crate::cli) async fn ready(context: &Context, args: &SignInArgs) -> Resul
         }
         Restored::Unreachable(e) => {
             prompt_say(&keyring_problem(&e, context.lang));
-            sign_in(context, opened, args).await?.tokens
+            sign_in(context, opened, args, false).await?.tokens
         }
-        Restored::Refused | Restored::Nothing => sign_in(context, opened, args).await?.tokens,
+        Restored::Refused | Restored::Nothing => {
+            sign_in(context, opened, args, false).await?.tokens
+        }
     };
     Ok(Ready {
         name,

@@ -19,6 +19,7 @@ pub(super) async fn sign_in(
     context: &Context,
     opened: OpenedProfile,
     args: &SignInArgs,
+    remember_device: bool,
 ) -> Result<SignedIn, CliError> {
     let lang = context.lang;
     let OpenedProfile {
@@ -43,8 +44,10 @@ pub(super) async fn sign_in(
 
     tracing::info!(profile = %name, endpoint = %client.endpoint(), "signing in");
     let spinner = Spinner::start(lang.text(t::SIGNING_IN));
+    let secrets = crate::secrets::Secrets::Keyring;
+    let device = crate::account::device(&secrets, &name, &username).await;
     let (mut step, flow) = client
-        .sign_in_with(&profile.flow_plan(), &username, &password)
+        .sign_in_from_device(&profile.flow_plan(), &username, &password, device.as_ref())
         .await
         .map_err(|e| CliError::from_cognito(&e, lang))?;
     drop(spinner);
@@ -59,6 +62,19 @@ pub(super) async fn sign_in(
     };
 
     tracing::info!(profile = %name, user = %tokens.username, expires_at = %tokens.expires_at, "signed in");
+    // A pool that tracks devices: confirm this one (its tokens refresh only then).
+    if let Err(problem) = crate::account::keep_device(
+        &client,
+        &secrets,
+        &name,
+        &username,
+        &tokens,
+        remember_device,
+    )
+    .await
+    {
+        tracing::warn!(%problem, "this device could not be kept");
+    }
     // Remember who signed in last and, for `auto`, the flow that worked (conveniences;
     // not secrets).
     if let Some(p) = config.profiles.get_mut(&name) {

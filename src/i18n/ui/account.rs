@@ -58,3 +58,15 @@ pub const AUTHENTICATOR_ON: Text = Text {
     en: "The authenticator app is on: the next sign-in asks for its code.",
     ja: "認証アプリを有効にしました。次回のサインインからコードが必要です。",
 };
+pub const FORGET_THIS_DEVICE: Text = Text {
+    en: "Forget this device",
+    ja: "このデバイスの記憶を消す",
+};
+pub const FORGET_THIS_DEVICE_EXPLAINED: Text = Text {
+    en: "The next sign-in from here asks for the MFA code again.",
+    ja: "次回このデバイスからサインインするときは、再び MFA コードが必要になります。",
+};
+pub const DEVICE_FORGOTTEN: Text = Text {
+    en: "This device is forgotten: the next sign-in asks for the MFA code.",
+    ja: "このデバイスの記憶を消しました。次回のサインインでは MFA コードが必要です。",
+};

@@ -154,6 +154,10 @@ pub const TRY_AGAIN: Text = Text {
     en: "Try again",
     ja: "再試行",
 };
+pub const REMEMBER_THIS_DEVICE: Text = Text {
+    en: "Remember this device (no MFA code from it next time, where the pool allows)",
+    ja: "このデバイスを記憶する（プールが許可していれば、次回から MFA コードが不要）",
+};
 pub const FORGOT_YOUR_PASSWORD: Text = Text {
     en: "Forgot your password?",
     ja: "パスワードをお忘れですか？",

@@ -28,6 +28,8 @@ pub(super) struct Session {
     /// from it was verified.
     pub(super) totp_pending: Option<String>,
     pub(super) totp_verified: bool,
+    /// The `DEVICE_KEY` the sign-in came with: the tokens at the end are this device's.
+    pub(super) device_key: Option<String>,
 }
 
 /// An SRP sign-in between `USER_SRP_AUTH` and `PASSWORD_VERIFIER`.
@@ -45,20 +47,23 @@ impl Idp {
         username: &str,
         client: &ClientConfig,
         challenge: &'static str,
+        device: Option<&str>,
         now: i64,
     ) -> String {
-        Self::insert_session(state, username, client, challenge, None, now)
+        Self::insert_session(state, username, client, challenge, None, device, now)
     }
 
     pub(super) fn open_srp_session(
         state: &mut State,
         username: &str,
         client: &ClientConfig,
+        challenge: &'static str,
         pending: SrpPending,
+        device: Option<&str>,
         now: i64,
     ) -> String {
         let pending = Some(Box::new(pending));
-        Self::insert_session(state, username, client, "PASSWORD_VERIFIER", pending, now)
+        Self::insert_session(state, username, client, challenge, pending, device, now)
     }
 
     fn insert_session(
@@ -67,6 +72,7 @@ impl Idp {
         client: &ClientConfig,
         challenge: &'static str,
         srp: Option<Box<SrpPending>>,
+        device: Option<&str>,
         now: i64,
     ) -> String {
         state.sessions.retain(|_, s| s.expires_at > now);
@@ -81,6 +87,7 @@ impl Idp {
                 srp,
                 totp_pending: None,
                 totp_verified: false,
+                device_key: device.map(str::to_owned),
             },
         );
         id
@@ -126,6 +133,7 @@ impl Idp {
         username: &str,
         client: &ClientConfig,
         attributes: &BTreeMap<String, String>,
+        device: Option<&str>,
         now: i64,
     ) -> Value {
         let missing: Vec<String> = self
@@ -134,7 +142,14 @@ impl Idp {
             .filter(|a| !attributes.contains_key(*a))
             .map(|a| format!("userAttributes.{a}"))
             .collect();
-        let session = Self::open_session(state, username, client, "NEW_PASSWORD_REQUIRED", now);
+        let session = Self::open_session(
+            state,
+            username,
+            client,
+            "NEW_PASSWORD_REQUIRED",
+            device,
+            now,
+        );
         json!({
             "ChallengeName": "NEW_PASSWORD_REQUIRED",
             "Session": session,
@@ -146,20 +161,33 @@ impl Idp {
         })
     }
 
-    /// Either the MFA challenge or the tokens.
+    /// A remembered device's own proof, the MFA challenge, or the tokens.
     pub(super) fn after_password(
         &self,
         state: &mut State,
         username: &str,
         client: &ClientConfig,
+        device: Option<&str>,
         now: i64,
     ) -> Result<Value, IdpError> {
+        if let Some(key) = device
+            && Self::remembered_device(state, client, username, key).is_some()
+        {
+            let session =
+                Self::open_session(state, username, client, "DEVICE_SRP_AUTH", device, now);
+            return Ok(json!({
+                "ChallengeName": "DEVICE_SRP_AUTH",
+                "Session": session,
+                "ChallengeParameters": {"USERNAME": username},
+            }));
+        }
         let has_totp = state
             .users
             .get(username)
             .is_some_and(|u| u.config.totp_secret.is_some());
         if has_totp {
-            let session = Self::open_session(state, username, client, "SOFTWARE_TOKEN_MFA", now);
+            let session =
+                Self::open_session(state, username, client, "SOFTWARE_TOKEN_MFA", device, now);
             return Ok(json!({
                 "ChallengeName": "SOFTWARE_TOKEN_MFA",
                 "Session": session,
@@ -167,14 +195,14 @@ impl Idp {
             }));
         }
         if self.mfa == Mfa::Required {
-            let session = Self::open_session(state, username, client, "MFA_SETUP", now);
+            let session = Self::open_session(state, username, client, "MFA_SETUP", device, now);
             return Ok(json!({
                 "ChallengeName": "MFA_SETUP",
                 "Session": session,
                 "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": username},
             }));
         }
-        self.signed_in(state, username, client, now)
+        self.signed_in(state, username, client, device, now)
     }
 
     pub(super) fn respond_to_auth_challenge(&self, body: &Value) -> Result<Value, IdpError> {
@@ -205,6 +233,8 @@ impl Idp {
             ));
         }
         let username = session.username.clone();
+        let device = session.device_key.clone();
+        let device = device.as_deref();
         let answered_as = text(responses, "USERNAME")?;
         if self.resolve(&state, answered_as).as_deref() != Some(username.as_str()) {
             return Err(invalid());
@@ -248,7 +278,24 @@ impl Idp {
                 if !proven {
                     return Err(Self::wrong_password(user, now));
                 }
-                self.right_password(&mut state, &username, client, now)
+                self.right_password(&mut state, &username, client, device, now)
+            }
+            "DEVICE_SRP_AUTH" => {
+                state.sessions.remove(session_id);
+                Self::device_srp_auth(&mut state, client, &username, device, responses, now)
+            }
+            "DEVICE_PASSWORD_VERIFIER" => {
+                let pending = state
+                    .sessions
+                    .remove(session_id)
+                    .and_then(|s| s.srp)
+                    .ok_or_else(invalid)?;
+                let key = device.ok_or_else(invalid)?;
+                if !Self::device_proven(&state, key, &pending, responses)? {
+                    return Err(not_authorized("Incorrect username or password."));
+                }
+                // A remembered device stands in for MFA.
+                self.signed_in(&mut state, &username, client, device, now)
             }
             "NEW_PASSWORD_REQUIRED" => {
                 let password = text(responses, "NEW_PASSWORD")?;
@@ -286,7 +333,7 @@ impl Idp {
                 password.clone_into(&mut user.config.password);
                 user.config.status = UserStatus::Confirmed;
                 state.sessions.remove(session_id);
-                self.after_password(&mut state, &username, client, now)
+                self.after_password(&mut state, &username, client, device, now)
             }
             "SOFTWARE_TOKEN_MFA" => {
                 let code = text(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
@@ -308,7 +355,7 @@ impl Idp {
                     ));
                 }
                 state.sessions.remove(session_id);
-                self.signed_in(&state, &username, client, now)
+                self.signed_in(&mut state, &username, client, device, now)
             }
             "MFA_SETUP" => {
                 let verified = state
@@ -322,7 +369,7 @@ impl Idp {
                     ));
                 }
                 state.sessions.remove(session_id);
-                self.signed_in(&state, &username, client, now)
+                self.signed_in(&mut state, &username, client, device, now)
             }
             other => Err(refuse(
                 "InvalidParameterException",

@@ -89,6 +89,19 @@ pub struct ClientConfig {
     /// As new AWS app clients: an unknown user is refused as a wrong password is, and
     /// a reset for one seems to be sent. `false` answers `UserNotFoundException`.
     pub prevent_user_existence_errors: bool,
+    /// Device tracking, as a pool's "remember user devices": `off`, `always`, or
+    /// `user_opt_in` (remembered only after `UpdateDeviceStatus`).
+    pub device_tracking: DeviceTracking,
+}
+
+/// Whether sign-ins name devices, and when a confirmed one is remembered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceTracking {
+    #[default]
+    Off,
+    Always,
+    UserOptIn,
 }
 
 impl Default for ClientConfig {
@@ -106,6 +119,7 @@ impl Default for ClientConfig {
                 "ALLOW_REFRESH_TOKEN_AUTH".to_owned(),
             ],
             prevent_user_existence_errors: true,
+            device_tracking: DeviceTracking::Off,
         }
     }
 }

@@ -11,17 +11,30 @@ use crate::local::tokens::TokenUse;
 
 impl Idp {
     /// A completed sign-in: new access, ID and refresh tokens from a new origin.
+    /// With device tracking, the tokens belong to the device the sign-in named, or to a
+    /// new one (`NewDeviceMetadata`).
     pub(super) fn signed_in(
         &self,
-        state: &State,
+        state: &mut State,
         username: &str,
         client: &ClientConfig,
+        device: Option<&str>,
         now: i64,
     ) -> Result<Value, IdpError> {
         let origin = random_uuid();
         let mut result = self.issue(state, username, client, now, &origin, now)?;
-        result["RefreshToken"] =
-            Value::String(self.refresh_token(username, client, now, &origin, now));
+        let (device, metadata) = self.device_for_tokens(state, client, username, device);
+        result["RefreshToken"] = Value::String(self.refresh_token(
+            username,
+            client,
+            now,
+            &origin,
+            device.as_deref(),
+            now,
+        ));
+        if let Some(metadata) = metadata {
+            result["NewDeviceMetadata"] = metadata;
+        }
         Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
     }
 

@@ -8,6 +8,7 @@
 
 mod challenges;
 mod config;
+mod devices;
 mod error;
 mod issue;
 mod lockout;
@@ -27,8 +28,8 @@ use std::sync::Mutex;
 use serde_json::Value;
 
 pub use self::config::{
-    ClientConfig, DEFAULT_POOL_ID, DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME, Mfa, PoolConfig,
-    UserConfig, UserStatus,
+    ClientConfig, DEFAULT_POOL_ID, DEMO_CLIENT_ID, DEMO_PASSWORD, DEMO_USERNAME, DeviceTracking,
+    Mfa, PoolConfig, UserConfig, UserStatus,
 };
 pub use self::error::IdpError;
 use self::error::{refuse, text};
@@ -43,6 +44,7 @@ struct State {
     users: BTreeMap<String, User>,
     sessions: HashMap<String, challenges::Session>,
     resets: HashMap<String, reset::PendingReset>,
+    devices: HashMap<String, devices::DeviceRecord>,
     revocations: sign_out::Revocations,
 }
 
@@ -104,6 +106,7 @@ impl Idp {
                 users,
                 sessions: HashMap::new(),
                 resets: HashMap::new(),
+                devices: HashMap::new(),
                 revocations,
             }),
         })
@@ -143,6 +146,9 @@ impl Idp {
             "ForgotPassword" => self.forgot_password(body),
             "ConfirmForgotPassword" => self.confirm_forgot_password(body),
             "ChangePassword" => self.change_password(body),
+            "ConfirmDevice" => self.confirm_device(body),
+            "UpdateDeviceStatus" => self.update_device_status(body),
+            "ForgetDevice" => self.forget_device(body),
             _ => Err(refuse(
                 "UnknownOperationException",
                 format!("The operation {operation} is not supported by the local stack"),

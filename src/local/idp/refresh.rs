@@ -21,6 +21,8 @@ pub(super) struct RefreshClaims {
     pub(super) origin: String,
     pub(super) auth_time: i64,
     pub(super) expires_at: i64,
+    /// The device the sign-in belonged to: a refresh must name it.
+    pub(super) device: Option<String>,
 }
 
 impl Idp {
@@ -30,13 +32,15 @@ impl Idp {
         client: &ClientConfig,
         auth_time: i64,
         origin: &str,
+        device: Option<&str>,
         now: i64,
     ) -> String {
-        let payload = URL_SAFE_NO_PAD.encode(
-            json!({"u": username, "c": client.id, "o": origin, "a": auth_time,
-                   "e": now + client.refresh_token_seconds})
-            .to_string(),
-        );
+        let mut claims = json!({"u": username, "c": client.id, "o": origin, "a": auth_time,
+                                "e": now + client.refresh_token_seconds});
+        if let Some(device) = device {
+            claims["d"] = json!(device);
+        }
+        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.refresh_key)
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
         mac.update(payload.as_bytes());
@@ -60,6 +64,7 @@ impl Idp {
             origin: claims["o"].as_str()?.to_owned(),
             auth_time: claims["a"].as_i64()?,
             expires_at: claims["e"].as_i64()?,
+            device: claims["d"].as_str().map(str::to_owned),
         })
     }
 
@@ -77,6 +82,7 @@ impl Idp {
             origin,
             auth_time,
             expires_at,
+            device,
         } = self.open_refresh_token(token).ok_or_else(invalid)?;
         if client_id != client.id {
             return Err(invalid());
@@ -87,6 +93,12 @@ impl Idp {
         }
         if now >= expires_at {
             return Err(not_authorized("Refresh Token has expired"));
+        }
+        // A device's tokens refresh only with its confirmed key, as Cognito's do.
+        if let Some(device) = &device
+            && !Self::device_may_refresh(&state, device, parameters["DEVICE_KEY"].as_str())
+        {
+            return Err(invalid());
         }
         // Cognito hashes the internal username on refresh, not the alias typed at sign-in.
         check_secret_hash(

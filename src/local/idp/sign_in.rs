@@ -113,13 +113,15 @@ impl Idp {
         if !constant_time_eq(user.config.password.as_bytes(), password.as_bytes()) {
             return Err(Self::wrong_password(user, now));
         }
-        self.right_password(&mut state, &username, client, now)
+        let device = parameters["DEVICE_KEY"].as_str();
+        self.right_password(&mut state, &username, client, device, now)
     }
 
     /// `USER_SRP_AUTH`: a verifier from the user's password with a fresh salt, the
     /// server's `B`, and a random secret block, all kept in the challenge session.
     fn srp_auth(&self, client: &ClientConfig, parameters: &Value) -> Result<Value, IdpError> {
         let a_hex = text(parameters, "SRP_A")?;
+        let device = parameters["DEVICE_KEY"].as_str().map(str::to_owned);
         // Bounded before any arithmetic: a huge SRP_A would cost seconds of modpow.
         if !srp::acceptable_a(a_hex) {
             return Err(refuse(
@@ -146,12 +148,14 @@ impl Idp {
             &mut state,
             &username,
             client,
+            "PASSWORD_VERIFIER",
             SrpPending {
                 verifier,
                 server,
                 a_hex: a_hex.to_owned(),
                 block,
             },
+            device.as_deref(),
             now,
         );
         Ok(json!({
@@ -177,6 +181,7 @@ impl Idp {
         state: &mut State,
         username: &str,
         client: &ClientConfig,
+        device: Option<&str>,
         now: i64,
     ) -> Result<Value, IdpError> {
         let user = state
@@ -195,8 +200,15 @@ impl Idp {
             if let Some(email) = &user.config.email {
                 attributes.insert("email".to_owned(), email.clone());
             }
-            return Ok(self.new_password_challenge(state, username, client, &attributes, now));
+            return Ok(self.new_password_challenge(
+                state,
+                username,
+                client,
+                &attributes,
+                device,
+                now,
+            ));
         }
-        self.after_password(state, username, client, now)
+        self.after_password(state, username, client, device, now)
     }
 }
