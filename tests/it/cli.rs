@@ -691,3 +691,38 @@ async fn password_forgot_takes_the_mailed_code_and_change_takes_the_current_pass
         assert!(!stdout(&changed).contains(secret) && !stderr(&changed).contains(secret));
     }
 }
+
+// The commands block this thread; the stack answers on the runtime's other one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_sign_in_from_the_command_line_writes_no_device_secret() {
+    let peer = support::Peer::local_with(|toml| {
+        toml.push_str(
+            "\n[[clients]]\nid = \"devicealwaysclient00000001\"\ndevice_tracking = \"always\"\n",
+        );
+    })
+    .await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&peer.pool, "devicealwaysclient00000001");
+    assert_success(&sandbox.run(
+        &["profile", "set", "moto", "--user-pool-id", &peer.pool.id],
+        "",
+    ));
+    let secret = receipt_desk::totp::base32_decode(support::cast::TOTP_SECRET).expect("base32");
+    let code = receipt_desk::totp::code(&secret, support::now_seconds(), 6);
+    let out = sandbox.run(
+        &["-vvv", "login", "--remember-device", "-u", "tina", "--password-stdin"],
+        &format!("{PASSWORD}\n{code}\n"),
+    );
+    assert_success(&out);
+    let seen = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(seen.contains("Signed in as tina"), "{seen}");
+    // No keyring here: the device is not kept, and says so without its secrets.
+    assert!(seen.contains("this device could not be kept"), "{seen}");
+    let written = support::files::under(sandbox.dir.path());
+    assert!(support::files::longest_hex_run(seen.as_bytes()) < 64, "{seen}");
+    assert!(written.longest_hex_run() < 64);
+    for secret in [PASSWORD, "device_password", "PasswordVerifier", "eyJ"] {
+        assert!(!seen.contains(secret), "{secret} in the output");
+        assert!(!written.contains(secret), "{secret} in a file");
+    }
+}
