@@ -26,6 +26,8 @@ pub enum Operation {
     ConfirmDevice,
     UpdateDeviceStatus,
     ForgetDevice,
+    /// The OAuth 2.0 token endpoint (browser sign-in).
+    OAuthToken,
 }
 
 impl Operation {
@@ -46,6 +48,7 @@ impl Operation {
             Self::ConfirmDevice => "ConfirmDevice",
             Self::UpdateDeviceStatus => "UpdateDeviceStatus",
             Self::ForgetDevice => "ForgetDevice",
+            Self::OAuthToken => "oauth2/token",
         }
     }
 }

@@ -14,6 +14,7 @@ mod device;
 mod endpoint;
 pub mod error;
 pub mod mfa;
+pub mod oauth;
 mod password;
 mod refresh;
 mod sign_in;

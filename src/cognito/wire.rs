@@ -142,6 +142,8 @@ pub struct Claims {
     pub cognito_username: Option<String>,
     pub email: Option<String>,
     pub client_id: Option<String>,
+    /// ID tokens from a browser sign-in: the `nonce` the authorize request sent.
+    pub nonce: Option<String>,
 }
 
 impl Claims {

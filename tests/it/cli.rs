@@ -710,7 +710,14 @@ async fn a_device_sign_in_from_the_command_line_writes_no_device_secret() {
     let secret = receipt_desk::totp::base32_decode(support::cast::TOTP_SECRET).expect("base32");
     let code = receipt_desk::totp::code(&secret, support::now_seconds(), 6);
     let out = sandbox.run(
-        &["-vvv", "login", "--remember-device", "-u", "tina", "--password-stdin"],
+        &[
+            "-vvv",
+            "login",
+            "--remember-device",
+            "-u",
+            "tina",
+            "--password-stdin",
+        ],
         &format!("{PASSWORD}\n{code}\n"),
     );
     assert_success(&out);
@@ -719,7 +726,10 @@ async fn a_device_sign_in_from_the_command_line_writes_no_device_secret() {
     // No keyring here: the device is not kept, and says so without its secrets.
     assert!(seen.contains("this device could not be kept"), "{seen}");
     let written = support::files::under(sandbox.dir.path());
-    assert!(support::files::longest_hex_run(seen.as_bytes()) < 64, "{seen}");
+    assert!(
+        support::files::longest_hex_run(seen.as_bytes()) < 64,
+        "{seen}"
+    );
     assert!(written.longest_hex_run() < 64);
     for secret in [PASSWORD, "device_password", "PasswordVerifier", "eyJ"] {
         assert!(!seen.contains(secret), "{secret} in the output");

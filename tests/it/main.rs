@@ -22,5 +22,6 @@ mod convert;
 mod identity;
 mod keyring;
 mod local_stack;
+mod oauth;
 mod render_budget;
 mod session;

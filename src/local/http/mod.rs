@@ -1,10 +1,11 @@
 //! The stack's HTTP side: the route table and what every answer shares (AWS's headers
 //! and request ids, API Gateway's 403 for a route that does not exist). The endpoints
-//! live in `user_pool` (Cognito, JWKS), `api` (the backend's handlers behind the
-//! authorizer) and `downloads`.
+//! live in `user_pool` (Cognito, JWKS), `oauth` (managed login), `api` (the backend's
+//! handlers behind the authorizer) and `downloads`.
 
 mod api;
 mod downloads;
+mod oauth;
 mod user_pool;
 
 use std::sync::Arc;
@@ -49,6 +50,17 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
             "/{pool}/.well-known/jwks.json",
             get(user_pool::jwks).fallback(missing_authentication_token),
         )
+        .route(
+            "/{pool}/.well-known/openid-configuration",
+            get(oauth::openid_configuration).fallback(missing_authentication_token),
+        )
+        .route("/oauth2/authorize", get(oauth::authorize))
+        .route("/login", post(oauth::login))
+        .route("/login/code", post(oauth::login_code))
+        .route("/oauth2/token", post(oauth::token))
+        .route("/oauth2/revoke", post(oauth::revoke))
+        .route("/oauth2/userInfo", get(oauth::user_info))
+        .route("/logout", get(oauth::logout))
         .route(
             "/{stage}/convert",
             post(api::convert).fallback(missing_authentication_token),

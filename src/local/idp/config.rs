@@ -92,6 +92,18 @@ pub struct ClientConfig {
     /// Device tracking, as a pool's "remember user devices": `off`, `always`, or
     /// `user_opt_in` (remembered only after `UpdateDeviceStatus`).
     pub device_tracking: DeviceTracking,
+    /// Managed login's "Allowed callback URLs": matched exactly, port included.
+    pub callback_urls: Vec<String>,
+    /// Managed login's "Allowed sign-out URLs" (`/logout?logout_uri=`).
+    pub logout_urls: Vec<String>,
+}
+
+/// The loopback callback and sign-out URLs the app registers for browser sign-in.
+fn loopback_urls(path: &str) -> Vec<String> {
+    crate::cognito::oauth::DEFAULT_PORTS
+        .iter()
+        .map(|port| format!("http://127.0.0.1:{port}/{path}"))
+        .collect()
 }
 
 /// Whether sign-ins name devices, and when a confirmed one is remembered.
@@ -120,6 +132,8 @@ impl Default for ClientConfig {
             ],
             prevent_user_existence_errors: true,
             device_tracking: DeviceTracking::Off,
+            callback_urls: loopback_urls("callback"),
+            logout_urls: loopback_urls("signed-out"),
         }
     }
 }

@@ -9,6 +9,15 @@ use super::{Idp, State};
 use crate::local::ids::random_uuid;
 use crate::local::tokens::TokenUse;
 
+/// The sign-in tokens come from: its id (`origin_jti`), its time, and a browser
+/// sign-in's `nonce`.
+#[derive(Clone, Copy)]
+pub(super) struct Origin<'a> {
+    pub(super) id: &'a str,
+    pub(super) auth_time: i64,
+    pub(super) nonce: Option<&'a str>,
+}
+
 impl Idp {
     /// A completed sign-in: new access, ID and refresh tokens from a new origin.
     /// With device tracking, the tokens belong to the device the sign-in named, or to a
@@ -21,8 +30,26 @@ impl Idp {
         device: Option<&str>,
         now: i64,
     ) -> Result<Value, IdpError> {
+        self.signed_in_with_nonce(state, username, client, device, None, now)
+    }
+
+    /// [`Self::signed_in`] with the ID token carrying a browser sign-in's `nonce`.
+    pub(super) fn signed_in_with_nonce(
+        &self,
+        state: &mut State,
+        username: &str,
+        client: &ClientConfig,
+        device: Option<&str>,
+        nonce: Option<&str>,
+        now: i64,
+    ) -> Result<Value, IdpError> {
         let origin = random_uuid();
-        let mut result = self.issue(state, username, client, now, &origin, now)?;
+        let from = Origin {
+            id: &origin,
+            auth_time: now,
+            nonce,
+        };
+        let mut result = self.issue(state, username, client, &from, now)?;
         let (device, metadata) = self.device_for_tokens(state, client, username, device);
         result["RefreshToken"] = Value::String(self.refresh_token(
             username,
@@ -44,10 +71,14 @@ impl Idp {
         state: &State,
         username: &str,
         client: &ClientConfig,
-        auth_time: i64,
-        origin: &str,
+        from: &Origin<'_>,
         now: i64,
     ) -> Result<Value, IdpError> {
+        let Origin {
+            id: origin,
+            auth_time,
+            nonce,
+        } = *from;
         let user = state
             .users
             .get(username)
@@ -72,6 +103,9 @@ impl Idp {
         }
         for (name, value) in &user.config.attributes {
             id_claims[name] = json!(value);
+        }
+        if let Some(nonce) = nonce {
+            id_claims["nonce"] = json!(nonce);
         }
         let internal = |e: std::io::Error| refuse("InternalErrorException", e.to_string());
         Ok(json!({

@@ -13,6 +13,7 @@ mod error;
 mod issue;
 mod lockout;
 mod mfa;
+mod oauth;
 mod password_policy;
 mod refresh;
 mod reset;
@@ -33,6 +34,7 @@ pub use self::config::{
 };
 pub use self::error::IdpError;
 use self::error::{refuse, text};
+pub use self::oauth::{LoginStep, OAuthRefusal};
 pub use self::password_policy::PasswordPolicy;
 pub use self::reset::{Mail, Mailbox};
 use self::users::User;
@@ -45,6 +47,8 @@ struct State {
     sessions: HashMap<String, challenges::Session>,
     resets: HashMap<String, reset::PendingReset>,
     devices: HashMap<String, devices::DeviceRecord>,
+    logins: HashMap<String, oauth::PendingLogin>,
+    codes: HashMap<String, oauth::IssuedCode>,
     revocations: sign_out::Revocations,
 }
 
@@ -107,6 +111,8 @@ impl Idp {
                 sessions: HashMap::new(),
                 resets: HashMap::new(),
                 devices: HashMap::new(),
+                logins: HashMap::new(),
+                codes: HashMap::new(),
                 revocations,
             }),
         })

@@ -73,6 +73,17 @@ impl Idp {
         client: &ClientConfig,
         parameters: &Value,
     ) -> Result<Value, IdpError> {
+        self.refresh_auth_for(client, parameters, false)
+    }
+
+    /// Refresh; `client_authenticated` when the caller proved the client secret itself
+    /// (the token endpoint's HTTP Basic), so no `SECRET_HASH` is asked.
+    pub(super) fn refresh_auth_for(
+        &self,
+        client: &ClientConfig,
+        parameters: &Value,
+        client_authenticated: bool,
+    ) -> Result<Value, IdpError> {
         let token = text(parameters, "REFRESH_TOKEN")?;
         let now = self.clock.now();
         let invalid = || not_authorized("Invalid Refresh Token.");
@@ -101,18 +112,25 @@ impl Idp {
             return Err(invalid());
         }
         // Cognito hashes the internal username on refresh, not the alias typed at sign-in.
-        check_secret_hash(
-            client,
-            &username,
-            parameters["SECRET_HASH"].as_str(),
-            &format!("SecretHash does not match for the client: {}", client.id),
-        )?;
+        if !client_authenticated {
+            check_secret_hash(
+                client,
+                &username,
+                parameters["SECRET_HASH"].as_str(),
+                &format!("SecretHash does not match for the client: {}", client.id),
+            )?;
+        }
         match state.users.get(&username).map(|u| u.config.status) {
             Some(UserStatus::Disabled) => return Err(not_authorized("User is disabled.")),
             None => return Err(refuse("UserNotFoundException", "User does not exist.")),
             _ => {}
         }
-        let tokens = self.issue(&state, &username, client, auth_time, &origin, now)?;
+        let from = super::issue::Origin {
+            id: &origin,
+            auth_time,
+            nonce: None,
+        };
+        let tokens = self.issue(&state, &username, client, &from, now)?;
         Ok(json!({"AuthenticationResult": tokens, "ChallengeParameters": {}}))
     }
 }
