@@ -154,6 +154,20 @@ pub struct Profile {
     /// LocalStack).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_endpoint: Option<String>,
+    /// Managed login's domain (`https://NAME.auth.REGION.amazoncognito.com`, or a custom
+    /// one): "Sign in with browser" with the authorization code and PKCE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosted_ui_domain: Option<String>,
+    /// The loopback ports registered as callback URLs (`http://127.0.0.1:PORT/callback`),
+    /// tried in turn; empty means 47615, 47616, 47617.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub callback_ports: Vec<u16>,
+    /// OAuth scopes; empty means `openid email aws.cognito.signin.user.admin`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    /// Go straight to this federated identity provider (`identity_provider=`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_provider: Option<String>,
     /// The last username that signed in with this profile (not a secret).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -181,6 +195,47 @@ impl Profile {
                 .filter(|p| !p.is_empty())
                 .map(str::to_owned),
         }
+    }
+
+    /// The browser sign-in for this profile, when it has a managed-login domain; `lang`
+    /// (`ja`, `en`) asks for pages in the person's language.
+    pub fn browser_login(
+        &self,
+        name: &str,
+        secret: Option<crate::credentials::ClientSecret>,
+        lang: &str,
+    ) -> Option<Result<cognito::oauth::OAuthClient, ConfigError>> {
+        use cognito::oauth::{Endpoints, OAuthClient};
+        let domain = self.hosted_ui_domain.as_deref()?;
+        let invalid = |reason| ConfigError::Invalid {
+            profile: name.to_owned(),
+            field: "hosted_ui_domain",
+            reason,
+        };
+        Some((|| {
+            let url = service_url(domain).map_err(|p| invalid(InvalidReason::Url(p)))?;
+            let endpoints = Endpoints::cognito(&url).map_err(|e| {
+                invalid(InvalidReason::Url(UrlProblem::NotUrl {
+                    text: domain.to_owned(),
+                    detail: e.to_string(),
+                }))
+            })?;
+            let mut client = OAuthClient::new(endpoints, &self.client_id, secret).map_err(|e| {
+                invalid(InvalidReason::Url(UrlProblem::NotUrl {
+                    text: domain.to_owned(),
+                    detail: e.to_string(),
+                }))
+            })?;
+            if !self.callback_ports.is_empty() {
+                client.ports.clone_from(&self.callback_ports);
+            }
+            if !self.scopes.is_empty() {
+                client.scopes.clone_from(&self.scopes);
+            }
+            client.identity_provider.clone_from(&self.identity_provider);
+            client.lang = Some(lang.to_owned());
+            Ok(client)
+        })())
     }
 
     /// Remembers the flow that signed in, for `auto`; true when the profile changed.
@@ -263,6 +318,11 @@ impl Profile {
                 && let Err(problem) = service_url(url)
             {
                 problems.push(("aws_endpoint", InvalidReason::Url(problem)));
+            }
+            if let Some(url) = &self.hosted_ui_domain
+                && let Err(problem) = service_url(url)
+            {
+                problems.push(("hosted_ui_domain", InvalidReason::Url(problem)));
             }
         }
         if let Some(id) = &self.user_pool_id

@@ -200,20 +200,27 @@ impl Session {
     }
 
     async fn refresh_locked(&self, current: &mut Option<Current>) -> Result<(), SessionError> {
-        let (refresh, username, device_key) = {
-            let now = current.as_ref().ok_or(SessionError::SignedOut)?;
-            let refresh = now.tokens.refresh.clone().ok_or(SessionError::SignedOut)?;
-            (
-                refresh,
-                now.tokens.username.clone(),
-                now.tokens.device_key.clone(),
-            )
+        let previous = current
+            .as_ref()
+            .ok_or(SessionError::SignedOut)?
+            .tokens
+            .clone();
+        let refresh = previous.refresh.clone().ok_or(SessionError::SignedOut)?;
+        // The refresh goes where the tokens came from: the token endpoint for a browser
+        // sign-in, Cognito's API otherwise (with the device, if any).
+        let refreshed = match &previous.via {
+            Some(oauth) => oauth.refresh(&previous).await.map_err(CognitoError::from),
+            None => {
+                self.client
+                    .refresh_for_device(
+                        &refresh,
+                        &previous.username,
+                        previous.device_key.as_deref(),
+                    )
+                    .await
+            }
         };
-        match self
-            .client
-            .refresh_for_device(&refresh, &username, device_key.as_deref())
-            .await
-        {
+        match refreshed {
             Ok(tokens) => {
                 self.refreshes.fetch_add(1, Ordering::Relaxed);
                 let state = self.signed_in_state(&tokens);
@@ -270,11 +277,27 @@ impl Session {
         let Some(ended) = ended else {
             return Ok(());
         };
+        // A browser sign-in is revoked where it came from.
+        if let Some(oauth) = &ended.tokens.via {
+            if let Some(refresh) = &ended.tokens.refresh {
+                oauth.revoke(refresh).await.map_err(CognitoError::from)?;
+            }
+            return Ok(());
+        }
         let remote = self.client.global_sign_out(&ended.tokens.access).await;
         if let Some(refresh) = &ended.tokens.refresh {
             let _ = self.client.revoke_token(refresh).await;
         }
         remote
+    }
+
+    /// The browser sign-in the current tokens came from, if they did.
+    pub async fn browser_client(&self) -> Option<Arc<crate::cognito::oauth::OAuthClient>> {
+        self.current
+            .lock()
+            .await
+            .as_ref()
+            .and_then(|c| c.tokens.via.clone())
     }
 }
 

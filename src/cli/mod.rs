@@ -128,6 +128,11 @@ pub struct LoginArgs {
     /// asks no MFA code (its key and password go to the OS keyring).
     #[arg(long)]
     pub remember_device: bool,
+
+    /// Sign in with the system browser on the profile's managed-login page (needs
+    /// `--hosted-ui-domain`); the link is printed when no browser opens (SSH).
+    #[arg(long, conflicts_with_all = ["password_stdin", "remember_device"])]
+    pub browser: bool,
 }
 
 #[derive(Debug, Args)]

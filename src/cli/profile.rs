@@ -39,6 +39,14 @@ pub struct SetArgs {
     /// back to the password flow once, remembering what worked.
     #[arg(long, value_parser = ["auto", "srp", "password"])]
     pub auth_flow: Option<String>,
+    /// Managed login's domain (`https://NAME.auth.REGION.amazoncognito.com`) for
+    /// `login --browser` and the window's "Sign in with browser"; "" removes it.
+    #[arg(long, value_name = "URL")]
+    pub hosted_ui_domain: Option<String>,
+    /// The loopback ports registered as callback URLs (`http://127.0.0.1:PORT/callback`),
+    /// comma-separated; "" goes back to 47615,47616,47617.
+    #[arg(long, value_name = "PORTS")]
+    pub callback_ports: Option<String>,
     /// A Cognito endpoint instead of the region's (moto, the local stack); "" removes it.
     #[arg(long, value_name = "URL")]
     pub cognito_endpoint: Option<String>,
@@ -168,6 +176,13 @@ fn apply(profile: &mut Profile, args: &SetArgs) {
         id.trim().clone_into(&mut profile.client_id);
     }
     optional(&args.user_pool_id, &mut profile.user_pool_id);
+    optional(&args.hosted_ui_domain, &mut profile.hosted_ui_domain);
+    if let Some(ports) = &args.callback_ports {
+        profile.callback_ports = ports
+            .split(',')
+            .filter_map(|p| p.trim().parse().ok())
+            .collect();
+    }
     optional(&args.cognito_endpoint, &mut profile.cognito_endpoint);
     optional(&args.api_url, &mut profile.api_url);
     optional(&args.identity_pool_id, &mut profile.identity_pool_id);
@@ -206,6 +221,7 @@ fn fields(profile: &Profile, lang: Lang) -> Vec<(&'static str, String)> {
         ("region", or_unset(&profile.region)),
         ("client_id", profile.client_id.clone()),
         ("user_pool_id", or_unset(&profile.user_pool_id)),
+        ("hosted_ui_domain", or_unset(&profile.hosted_ui_domain)),
         (
             "auth_flow",
             match profile.auth_flow {

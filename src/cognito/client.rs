@@ -82,6 +82,11 @@ impl CognitoClient {
         &self.client_id
     }
 
+    /// The app client's secret, for the token endpoint of a browser sign-in.
+    pub fn client_secret(&self) -> Option<&ClientSecret> {
+        self.secret.as_ref()
+    }
+
     /// `SECRET_HASH` for `username`, when the app client has a secret.
     pub(super) fn secret_hash(&self, username: &str) -> Option<String> {
         self.secret

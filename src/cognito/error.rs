@@ -170,6 +170,10 @@ pub enum CognitoError {
     /// A setting or an argument is unusable before anything is sent.
     #[error("{0}")]
     InvalidInput(String),
+
+    /// A browser sign-in did not end in tokens.
+    #[error("browser sign-in: {0}")]
+    Browser(super::oauth::OAuthError),
 }
 
 fn request_id_suffix(id: Option<&str>) -> String {
@@ -192,7 +196,7 @@ impl CognitoError {
             Self::Service(e) => e.kind.is_transient(),
             Self::UnexpectedResponse { status, .. } => *status >= 500,
             Self::Timeout { .. } | Self::ConnectionRefused { .. } | Self::Network { .. } => true,
-            Self::UnsupportedChallenge { .. } | Self::InvalidInput(_) => false,
+            Self::UnsupportedChallenge { .. } | Self::InvalidInput(_) | Self::Browser(_) => false,
         }
     }
 

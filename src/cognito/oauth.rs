@@ -1,4 +1,4 @@
-//! Browser sign-in: Cognito's managed login (or any OpenID provider) with the OAuth 2.0
+//! Browser sign-in: Cognito's managed login (or any `OpenID` provider) with the OAuth 2.0
 //! authorization-code flow and PKCE, redirecting to a loopback port (RFC 8252).
 //!
 //! Hand-written on our reqwest: PKCE S256, `state` and `nonce`, the authorize URL, a
@@ -24,7 +24,7 @@ use super::{Operation, Tokens};
 use crate::credentials::{ClientSecret, RefreshToken};
 
 /// How long the whole browser sign-in may take, as `aws sso login` allows.
-pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(600);
+pub const SIGN_IN_TIMEOUT: Duration = Duration::from_mins(10);
 
 /// The scopes asked for by default: `aws.cognito.signin.user.admin` keeps the access
 /// token good for `GetUser`, `GlobalSignOut` and `RevokeToken`.
@@ -83,9 +83,10 @@ impl Endpoints {
         })
     }
 
-    /// From an OpenID provider's discovery document (`ISSUER/.well-known/openid-configuration`).
+    /// From an `OpenID` provider's discovery document (`ISSUER/.well-known/openid-configuration`).
     pub async fn discover(http: &reqwest::Client, issuer: &Url) -> Result<Self, OAuthError> {
         #[derive(Deserialize)]
+        #[expect(clippy::struct_field_names, reason = "the discovery document's names")]
         struct Discovery {
             authorization_endpoint: String,
             token_endpoint: String,
@@ -196,8 +197,9 @@ pub struct Pending {
     state: String,
     nonce: String,
     pkce: Pkce,
-    receiver: oneshot::Receiver<Callback>,
-    server: tokio::task::JoinHandle<()>,
+    /// Bound (and listening) from the start; served once [`OAuthClient::finish`] runs.
+    listener: Option<std::net::TcpListener>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl fmt::Debug for Pending {
@@ -211,7 +213,9 @@ impl fmt::Debug for Pending {
 impl Drop for Pending {
     fn drop(&mut self) {
         // Cancelled or done: the port is given back.
-        self.server.abort();
+        if let Some(server) = &self.server {
+            server.abort();
+        }
     }
 }
 
@@ -287,13 +291,14 @@ impl OAuthClient {
         })
     }
 
-    /// Opens the loopback listener on the first free registered port and builds the
-    /// URL for the browser.
-    pub async fn start(&self) -> Result<Pending, OAuthError> {
+    /// Binds the loopback port (the first free registered one) and builds the URL for
+    /// the browser. Quick and without a runtime, so a window can show the link at once.
+    pub fn start(&self) -> Result<Pending, OAuthError> {
         let mut bound = None;
         for port in &self.ports {
             if let Ok(listener) =
-                tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], *port))).await
+                std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], *port)))
+                && listener.set_nonblocking(true).is_ok()
             {
                 bound = Some((listener, *port));
                 break;
@@ -303,8 +308,6 @@ impl OAuthClient {
         // Port 0 (tests) means the one the system picked.
         let port = listener.local_addr().map_or(port, |a| a.port());
         let redirect_uri = format!("http://127.0.0.1:{port}/callback");
-        let (sender, receiver) = oneshot::channel();
-        let server = tokio::spawn(serve_one_callback(listener, sender));
         let state = random_token(24);
         let nonce = random_token(24);
         let pkce = Pkce::new();
@@ -333,18 +336,38 @@ impl OAuthClient {
             state,
             nonce,
             pkce,
-            receiver,
-            server,
+            listener: Some(listener),
+            server: None,
         })
     }
 
     /// Waits for the browser (up to [`SIGN_IN_TIMEOUT`]), checks `state`, exchanges the
     /// code with the PKCE verifier, and checks the ID token's `nonce`.
     pub async fn finish(&self, mut pending: Pending) -> Result<Tokens, OAuthError> {
-        let callback = tokio::time::timeout(SIGN_IN_TIMEOUT, &mut pending.receiver)
+        let listener = pending
+            .listener
+            .take()
+            .ok_or_else(|| OAuthError::Unexpected("the sign-in was finished already".into()))?;
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| OAuthError::Unexpected(format!("the loopback listener: {e}")))?;
+        let (sender, receiver) = oneshot::channel();
+        let (stop, stopped) = oneshot::channel();
+        pending.server = Some(tokio::spawn(serve_one_callback(listener, sender, stopped)));
+        let callback = tokio::time::timeout(SIGN_IN_TIMEOUT, receiver)
             .await
             .map_err(|_| OAuthError::TimedOut)?
             .map_err(|_| OAuthError::Unexpected("the loopback listener stopped".to_owned()))?;
+        // The browser gets its page, then the port is given back.
+        let _ = stop.send(());
+        if let Some(server) = pending.server.take() {
+            let abort = server.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), server)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
         let query = callback.query;
         let state_ok = query.get("state").is_some_and(|s| {
             s.len() == pending.state.len()
@@ -379,11 +402,13 @@ impl OAuthClient {
         if nonce.as_deref() != Some(pending.nonce.as_str()) {
             return Err(OAuthError::NonceMismatch);
         }
+        let mut tokens = tokens;
+        tokens.via = Some(std::sync::Arc::new(self.clone()));
         Ok(tokens)
     }
 
     /// New tokens for `previous` from its refresh token at the token endpoint. What
-    /// does not come back is kept: the refresh token, and the ID token (OpenID lets a
+    /// does not come back is kept: the refresh token, and the ID token (`OpenID` lets a
     /// refresh answer leave it out; the expiry is then the access token's).
     pub async fn refresh(&self, previous: &Tokens) -> Result<Tokens, OAuthError> {
         let refresh = previous
@@ -403,6 +428,7 @@ impl OAuthClient {
         if tokens.refresh.is_none() {
             tokens.refresh = Some(refresh);
         }
+        tokens.via.clone_from(&previous.via);
         Ok(tokens)
     }
 
@@ -443,6 +469,45 @@ impl OAuthClient {
             .append_pair("client_id", &self.client_id)
             .append_pair("logout_uri", logout_uri);
         Some(url)
+    }
+
+    /// Ends the managed-login session in the browser: a listener on the first free
+    /// registered port shows "signed out" when the provider sends the browser back
+    /// (`http://127.0.0.1:PORT/signed-out`, a registered sign-out URL), for 2 minutes.
+    /// The URL to open, or `None` when the provider has no logout endpoint or no port
+    /// is free.
+    pub fn browser_logout(&self) -> Option<Url> {
+        self.endpoints.logout.as_ref()?;
+        let (listener, port) = self.ports.iter().find_map(|port| {
+            let listener =
+                std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], *port))).ok()?;
+            listener.set_nonblocking(true).ok()?;
+            let port = listener.local_addr().map_or(*port, |a| a.port());
+            Some((listener, port))
+        })?;
+        let listener = tokio::net::TcpListener::from_std(listener).ok()?;
+        tokio::spawn(async move {
+            let (sender, receiver) = oneshot::channel();
+            let (stop, stopped) = oneshot::channel();
+            let server = tokio::spawn(serve_page(
+                listener,
+                "/signed-out",
+                signed_out_page(),
+                sender,
+                stopped,
+            ));
+            let _ = tokio::time::timeout(Duration::from_mins(2), receiver).await;
+            // The page reaches the browser, then the port closes.
+            let _ = stop.send(());
+            let abort = server.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), server)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        });
+        self.logout_url(&format!("http://127.0.0.1:{port}/signed-out"))
     }
 
     /// A confidential app client authenticates at the token endpoint with HTTP Basic.
@@ -523,9 +588,56 @@ impl OAuthClient {
     }
 }
 
+fn signed_out_page() -> String {
+    "<!doctype html><html><head><meta charset=\"utf-8\"><title>Receipt Desk</title></head>\
+     <body style=\"font-family:sans-serif;margin:3em\"><h1>Receipt Desk</h1>\
+     <p lang=\"en\">Signed out. You can close this tab.</p>\
+     <p lang=\"ja\">サインアウトしました。このタブは閉じてかまいません。</p></body></html>"
+        .to_owned()
+}
+
+/// Serves `page` at `path` on the loopback listener; the first visit is reported.
+async fn serve_page(
+    listener: tokio::net::TcpListener,
+    path: &'static str,
+    page: String,
+    visited: oneshot::Sender<()>,
+    stop: oneshot::Receiver<()>,
+) {
+    use axum::response::Html;
+    use axum::routing::get;
+    let visited = std::sync::Arc::new(std::sync::Mutex::new(Some(visited)));
+    let app = axum::Router::new().route(
+        path,
+        get(move || {
+            let visited = std::sync::Arc::clone(&visited);
+            let page = page.clone();
+            async move {
+                if let Some(sender) = visited
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take()
+                {
+                    let _ = sender.send(());
+                }
+                Html(page)
+            }
+        }),
+    );
+    let _ = axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = stop.await;
+        })
+        .await;
+}
+
 /// Serves the loopback port until the browser arrives at `/callback`, hands its query
 /// over, and answers with a page; any other path is a 404.
-async fn serve_one_callback(listener: tokio::net::TcpListener, sender: oneshot::Sender<Callback>) {
+async fn serve_one_callback(
+    listener: tokio::net::TcpListener,
+    sender: oneshot::Sender<Callback>,
+    stop: oneshot::Receiver<()>,
+) {
     use axum::extract::Query;
     use axum::response::Html;
     use axum::routing::get;
@@ -547,7 +659,39 @@ async fn serve_one_callback(listener: tokio::net::TcpListener, sender: oneshot::
             }
         }),
     );
-    let _ = axum::serve(listener, app).await;
+    let _ = axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = stop.await;
+        })
+        .await;
+}
+
+impl From<OAuthError> for super::CognitoError {
+    /// As the session and the front ends word Cognito's errors: a refused refresh token
+    /// signs out, a network problem is one.
+    fn from(error: OAuthError) -> Self {
+        use super::{CognitoError, ErrorKind, ServiceError};
+        match error {
+            OAuthError::Token { error, description } => CognitoError::Service(ServiceError {
+                operation: Operation::OAuthToken,
+                kind: if error == "invalid_grant" {
+                    ErrorKind::InvalidRefreshToken
+                } else {
+                    ErrorKind::NotAuthorized
+                },
+                code: error,
+                message: description,
+                status: 400,
+                request_id: None,
+            }),
+            OAuthError::Network(detail) => CognitoError::Network {
+                operation: Operation::OAuthToken,
+                endpoint: String::new(),
+                detail,
+            },
+            other => CognitoError::Browser(other),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -589,7 +733,7 @@ mod tests {
         client.ports = vec![0];
         client.lang = Some("ja".to_owned());
         client.identity_provider = Some("Google".to_owned());
-        let pending = client.start().await.expect("listening");
+        let pending = client.start().expect("listening");
         let query: HashMap<String, String> = pending.url.query_pairs().into_owned().collect();
         assert_eq!(query["response_type"], "code");
         assert_eq!(query["code_challenge_method"], "S256");
@@ -609,13 +753,18 @@ mod tests {
         let mut client =
             OAuthClient::new(Endpoints::cognito(&domain).expect("e"), "abc123", None).expect("c");
         client.ports = vec![0];
-        let pending = client.start().await.expect("listening");
+        let pending = client.start().expect("listening");
         let callback = format!("{}?code=x&state=forged", pending.redirect_uri);
-        let page = reqwest::get(&callback).await.expect("the listener answers");
-        assert!(page.status().is_success());
+        let browser =
+            tokio::spawn(async move { reqwest::get(&callback).await.map(|r| r.status()) });
         assert_eq!(
             client.finish(pending).await.expect_err("forged state"),
             OAuthError::StateMismatch
         );
+        let status = browser
+            .await
+            .expect("joined")
+            .expect("the listener answers");
+        assert!(status.is_success());
     }
 }

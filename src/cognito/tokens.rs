@@ -30,6 +30,8 @@ pub struct Tokens {
     pub new_device: Option<wire::NewDeviceMetadata>,
     /// The device these tokens belong to: refreshes must send it (`DEVICE_KEY`).
     pub device_key: Option<String>,
+    /// Tokens from a browser sign-in refresh where they came from (the token endpoint).
+    pub via: Option<std::sync::Arc<super::oauth::OAuthClient>>,
 }
 
 impl Tokens {
@@ -103,6 +105,7 @@ impl Tokens {
                 .as_ref()
                 .map(|d| d.device_key.clone()),
             new_device: result.new_device_metadata,
+            via: None,
         })
     }
 }

@@ -175,9 +175,61 @@ pub fn cognito_error(error: &CognitoError, lang: Lang) -> String {
                 "ユーザープールが Receipt Desk ではまだ対応していないサインイン手順を要求しています。管理者に、パスワードと TOTP・SMS・メールのコードによるサインインを許可するよう依頼してください。",
             )
         ),
+        CognitoError::Browser(error) => browser_error(error, lang),
         CognitoError::InvalidInput(detail) => format!(
             "{} ({detail})",
             lang.pick("A setting or input is not valid.", "設定または入力が正しくありません。")
         ),
+    }
+}
+
+/// Why a browser sign-in did not end in tokens, and what to do.
+fn browser_error(error: &crate::cognito::oauth::OAuthError, lang: Lang) -> String {
+    use crate::cognito::oauth::OAuthError as E;
+    match (error, lang) {
+        (E::NoFreePort(ports), Lang::En) => format!(
+            "No callback port is free ({ports:?}): another sign-in may be waiting in a browser. Finish or cancel it, then try again."
+        ),
+        (E::NoFreePort(ports), Lang::Ja) => format!(
+            "コールバック用のポート（{ports:?}）が空いていません。別のサインインがブラウザで待っている可能性があります。それを完了するか取り消してから、もう一度お試しください。"
+        ),
+        (E::TimedOut, _) => lang
+            .pick(
+                "The sign-in in the browser did not finish within 10 minutes. Start it again.",
+                "ブラウザでのサインインが 10 分以内に完了しませんでした。もう一度始めてください。",
+            )
+            .to_owned(),
+        (E::StateMismatch, _) => lang
+            .pick(
+                "The browser came back from a different sign-in. Start the sign-in again from here.",
+                "ブラウザが別のサインインから戻ってきました。ここからもう一度サインインを始めてください。",
+            )
+            .to_owned(),
+        (E::Refused { error, description }, Lang::En) => {
+            format!("The sign-in was refused in the browser ({error}: {description}).")
+        }
+        (E::Refused { error, description }, Lang::Ja) => {
+            format!("ブラウザでサインインが拒否されました（{error}: {description}）。")
+        }
+        (E::Token { error, description }, Lang::En) => format!(
+            "The sign-in could not be completed: the token endpoint refused the code ({error}: {description}). Start it again."
+        ),
+        (E::Token { error, description }, Lang::Ja) => format!(
+            "サインインを完了できませんでした。トークンエンドポイントがコードを拒否しました（{error}: {description}）。もう一度始めてください。"
+        ),
+        (E::NonceMismatch, _) => lang
+            .pick(
+                "The tokens do not belong to this sign-in (the nonce differs). Start it again.",
+                "トークンがこのサインインのものではありません（nonce が異なります）。もう一度始めてください。",
+            )
+            .to_owned(),
+        (E::Network(detail), Lang::En) => format!("The sign-in provider could not be reached ({detail})."),
+        (E::Network(detail), Lang::Ja) => format!("サインインのプロバイダーに接続できません（{detail}）。"),
+        (E::Unexpected(detail) | E::Config(detail), Lang::En) => {
+            format!("The browser sign-in failed: {detail}.")
+        }
+        (E::Unexpected(detail) | E::Config(detail), Lang::Ja) => {
+            format!("ブラウザでのサインインに失敗しました: {detail}。")
+        }
     }
 }

@@ -101,6 +101,7 @@ impl App {
                     effective.cognito_endpoint = Some(stack.cognito_endpoint().to_string());
                     effective.api_url = Some(stack.api_url().to_string());
                     effective.user_pool_id = Some(stack.pool_id.clone());
+                    effective.hosted_ui_domain = Some(stack.cognito_endpoint().to_string());
                 }
                 StackSlot::Off => {
                     self.start_stack();
@@ -280,14 +281,21 @@ impl App {
             }
             self.config_writer.set(&self.tasks, self.config.clone());
         }
+        let ctx = self.tasks.ctx().clone();
         self.tasks.detach(async move {
             if let Some((profile, username)) = remembered
                 && let Err(e) = account::forget(&secrets, &profile, &username).await
             {
                 tracing::info!(error = %e, "the remembered sign-in could not be deleted");
             }
+            let browser = session.browser_client().await;
             if let Err(e) = session.sign_out().await {
                 tracing::warn!(error = %e, "the server was not told about the sign-out");
+            }
+            // The managed login's own session (a cookie) ends in the browser, or the next
+            // browser sign-in would be silent.
+            if let Some(url) = browser.and_then(|oauth| oauth.browser_logout()) {
+                ctx.open_url(egui::OpenUrl::new_tab(url.as_str()));
             }
         });
         self.session = SessionState::SignedOut { reason: None };

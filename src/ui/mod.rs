@@ -354,6 +354,11 @@ impl App {
 
     /// Work in flight (network calls, secret-store calls, file writes) and thumbnails waiting
     /// for their upload in a coming frame.
+    /// The link a waiting browser sign-in opened (tests play the browser with it).
+    pub fn browser_sign_in_url(&self) -> Option<String> {
+        self.browser_link()
+    }
+
     pub fn in_flight(&self) -> usize {
         self.tasks.in_flight() + self.gallery.uploads_waiting()
     }

@@ -24,6 +24,11 @@ pub(super) struct Draft {
     pub(super) identity_pool_id: String,
     pub(super) aws_endpoint: String,
     pub(super) user_pool_id: String,
+    pub(super) hosted_ui_domain: String,
+    /// Browser sign-in settings `profile set` edits; kept as they are.
+    pub(super) callback_ports: Vec<u16>,
+    pub(super) scopes: Vec<String>,
+    pub(super) identity_provider: Option<String>,
     pub(super) auth_flow: AuthFlow,
     pub(super) learned_auth_flow: Option<AuthFlow>,
     pub(super) token_kind: TokenKind,
@@ -100,6 +105,11 @@ fn endpoint_rows(
     for (label, value, field) in [
         (t::USER_POOL_ID, &mut draft.user_pool_id, "user_pool_id"),
         (
+            t::MANAGED_LOGIN_DOMAIN,
+            &mut draft.hosted_ui_domain,
+            "hosted_ui_domain",
+        ),
+        (
             t::COGNITO_ENDPOINT_OPTIONAL,
             &mut draft.cognito_endpoint,
             "cognito_endpoint",
@@ -142,6 +152,10 @@ impl Draft {
             identity_pool_id: text(profile.identity_pool_id.as_ref()),
             aws_endpoint: text(profile.aws_endpoint.as_ref()),
             user_pool_id: text(profile.user_pool_id.as_ref()),
+            hosted_ui_domain: text(profile.hosted_ui_domain.as_ref()),
+            callback_ports: profile.callback_ports.clone(),
+            scopes: profile.scopes.clone(),
+            identity_provider: profile.identity_provider.clone(),
             auth_flow: profile.auth_flow,
             learned_auth_flow: profile.learned_auth_flow,
             token_kind: profile.token_kind,
@@ -165,6 +179,10 @@ impl Draft {
             identity_pool_id: optional(&self.identity_pool_id),
             aws_endpoint: optional(&self.aws_endpoint),
             user_pool_id: optional(&self.user_pool_id),
+            hosted_ui_domain: optional(&self.hosted_ui_domain),
+            callback_ports: self.callback_ports.clone(),
+            scopes: self.scopes.clone(),
+            identity_provider: self.identity_provider.clone(),
             auth_flow: self.auth_flow,
             // What worked is forgotten when the way to sign in changed.
             learned_auth_flow: self

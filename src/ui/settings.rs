@@ -307,6 +307,7 @@ impl App {
                 b.aws_endpoint,
                 b.user_pool_id,
                 b.auth_flow,
+                b.hosted_ui_domain,
                 b.token_kind,
                 b.header_style,
             ) != (
@@ -318,6 +319,7 @@ impl App {
                 profile.aws_endpoint.clone(),
                 profile.user_pool_id.clone(),
                 profile.auth_flow,
+                profile.hosted_ui_domain.clone(),
                 profile.token_kind,
                 profile.header_style,
             )

@@ -56,6 +56,8 @@ pub struct SignInState {
     pub(super) attributes: BTreeMap<String, String>,
     pub(super) code: String,
     pub(super) mfa_choice: String,
+    /// A browser sign-in is waiting: the link it opened (for "copy the link").
+    pub(super) browser_url: Option<String>,
     /// "Forgot your password?" is open.
     pub(super) forgot: Option<super::forgot::ForgotState>,
     /// `MFA_SETUP`: the key Cognito gave (`AssociateSoftwareToken`), and the call for it.
@@ -208,6 +210,7 @@ impl App {
         let Some(Ok(result)) = self.sign_in.pending.take().map(Promise::try_take) else {
             return;
         };
+        self.sign_in.browser_url = None;
         let result = result.map(|step| {
             if let Some(flow) = step.flow {
                 self.learn_flow(flow);
@@ -329,6 +332,62 @@ impl App {
         }
     }
 
+    /// "Sign in with browser": the managed login in the system's browser, back to a
+    /// loopback port, then the session as after any sign-in.
+    pub(super) fn start_browser_sign_in(&mut self) {
+        let ConnSlot::Ready(conn) = &self.conn else {
+            return;
+        };
+        let lang = self.lang;
+        let code = match lang {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        };
+        let oauth = match conn.profile.browser_login(
+            &conn.profile_name,
+            conn.client.client_secret().cloned(),
+            code,
+        ) {
+            Some(Ok(oauth)) => oauth,
+            Some(Err(e)) => {
+                self.sign_in.error = Some(i18n::config_error(&e, lang));
+                return;
+            }
+            None => return,
+        };
+        let session = Arc::clone(&conn.session);
+        let keep = self.keep(conn, "");
+        // Binding the loopback port is quick: the link is known before anything waits.
+        let waiting = match oauth.start() {
+            Ok(waiting) => waiting,
+            Err(e) => {
+                self.sign_in.error = Some(i18n::cognito_error(&CognitoError::Browser(e), lang));
+                return;
+            }
+        };
+        let url = waiting.url.to_string();
+        self.sign_in.browser_url = Some(url.clone());
+        self.sign_in.error = None;
+        self.tasks.ctx().open_url(egui::OpenUrl::new_tab(url));
+        let (pending, abort) = self.tasks.spawn_abortable(async move {
+            let tokens = oauth.finish(waiting).await.map_err(CognitoError::Browser)?;
+            let mut keep = keep;
+            keep.username.clone_from(&tokens.username);
+            keep.remember_device = false;
+            Ok(Step {
+                outcome: finish(AuthStep::SignedIn(tokens), session, keep).await,
+                flow: None,
+            })
+        });
+        self.sign_in.pending = Some(pending);
+        self.sign_in.abort = Some(abort);
+    }
+
+    /// The link a waiting browser sign-in opened, once it is known.
+    pub(super) fn browser_link(&self) -> Option<String> {
+        self.sign_in.browser_url.clone()
+    }
+
     fn submit_credentials(&mut self) {
         let ConnSlot::Ready(conn) = &self.conn else {
             return;
@@ -395,7 +454,9 @@ impl App {
                 } else {
                     self.credentials_step(ui);
                 }
-                if self.sign_in.busy() {
+                if self.sign_in.browser_url.is_some() {
+                    self.browser_waiting(ui);
+                } else if self.sign_in.busy() {
                     ui.horizontal(|ui| {
                         ui.spinner();
                         ui.label(if self.sign_in.restoring.is_some() {
@@ -576,6 +637,48 @@ impl App {
         {
             self.open_forgot();
         }
+        let has_domain = match &self.conn {
+            ConnSlot::Ready(conn) => conn.profile.hosted_ui_domain.is_some(),
+            _ => false,
+        };
+        if has_domain {
+            ui.separator();
+            if ui
+                .add_enabled(
+                    !self.sign_in.busy(),
+                    egui::Button::new(lang.text(t::SIGN_IN_WITH_BROWSER)),
+                )
+                .on_hover_text(lang.text(t::SIGN_IN_WITH_BROWSER_EXPLAINED))
+                .clicked()
+            {
+                self.start_browser_sign_in();
+            }
+        }
+    }
+
+    /// While the browser sign-in waits: what to do, the link, and Cancel.
+    fn browser_waiting(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(lang.text(t::FINISH_SIGNING_IN_IN_THE_BROWSER));
+        });
+        let link = self.browser_link();
+        ui.horizontal(|ui| {
+            if let Some(link) = &link {
+                if ui.button(lang.text(t::COPY_THE_SIGN_IN_LINK)).clicked() {
+                    ui.ctx().copy_text(link.clone());
+                }
+                if ui.button(lang.text(t::OPEN_THE_BROWSER_AGAIN)).clicked() {
+                    ui.ctx().open_url(egui::OpenUrl::new_tab(link));
+                }
+            }
+            if ui.button(lang.text(t::CANCEL)).clicked() {
+                self.sign_in.cancel();
+                self.sign_in.browser_url = None;
+            }
+        });
+        ui.small(lang.text(t::BROWSER_LINK_EXPLAINED));
     }
 }
 

@@ -1650,3 +1650,64 @@ fn a_remembered_device_signs_in_without_the_mfa_code_next_time() {
         app.state().session_state()
     );
 }
+
+#[test]
+fn sign_in_with_browser_waits_for_the_browser_and_signs_in() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::En);
+    assert_eq!(app.state().browser_sign_in_url(), None);
+    click_button(&mut app, "Sign in with browser");
+    let url = app
+        .state()
+        .browser_sign_in_url()
+        .expect("the link is known at once");
+    // The waiting state: what to do, the link to copy, Cancel.
+    app.get_by_label_contains("Finish signing in in your browser");
+    app.get_by_role_and_label(Role::Button, "Copy the sign-in link");
+    app.get_by_role_and_label(Role::Button, "Cancel");
+    assert!(url.contains("code_challenge_method=S256"), "{url}");
+    assert!(url.contains("lang=en"), "{url}");
+    // The test is the browser: the local stack's login page, then back to the app.
+    let url = reqwest::Url::parse(&url).expect("url");
+    fixture.runtime.block_on(async {
+        let location = crate::oauth::sign_in_on_the_page(&url, "demo", DEMO_PASSWORD)
+            .await
+            .expect("signed in on the page");
+        crate::oauth::arrive(&location).await;
+    });
+    fixture.settle(&mut app);
+    assert!(
+        app.state().is_signed_in(),
+        "{:?}",
+        app.state().session_state()
+    );
+    assert_eq!(app.state().browser_sign_in_url(), None);
+    // The tokens call /convert like any others (the demo has one damaged PDF on purpose).
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+    assert!(
+        app.state()
+            .jobs()
+            .first()
+            .is_some_and(|j| j.phase == Phase::Partial),
+        "{:?}",
+        app.state().jobs().first().map(|j| &j.phase)
+    );
+}
+
+#[test]
+fn a_browser_sign_in_can_be_cancelled_and_the_port_is_free_again() {
+    let fixture = Fixture::new();
+    let mut app = fixture.app(Lang::Ja);
+    click_button(&mut app, "ブラウザでサインイン");
+    assert!(app.state().browser_sign_in_url().is_some());
+    app.get_by_label_contains("ブラウザでサインインを完了してください");
+    click_button(&mut app, "キャンセル");
+    fixture.settle(&mut app);
+    assert_eq!(app.state().browser_sign_in_url(), None);
+    assert!(!app.state().is_signed_in());
+    // Again: the port it had is free.
+    click_button(&mut app, "ブラウザでサインイン");
+    let url = app.state().browser_sign_in_url().expect("started again");
+    assert!(url.contains("lang=ja"), "{url}");
+}

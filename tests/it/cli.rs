@@ -736,3 +736,77 @@ async fn a_device_sign_in_from_the_command_line_writes_no_device_secret() {
         assert!(!written.contains(secret), "{secret} in a file");
     }
 }
+
+// The command blocks this thread; the stack answers on the runtime's other one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_with_the_browser_prints_the_link_and_signs_in_when_the_browser_comes_back() {
+    use std::io::BufRead as _;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let peer = support::Peer::local_with(move |toml| {
+        *toml = toml.replacen(
+            "id = \"desktoppublicclient0000001\"\n",
+            &format!(
+                "id = \"desktoppublicclient0000001\"\n\
+                 callback_urls = [\"http://127.0.0.1:{port}/callback\"]\n"
+            ),
+            1,
+        );
+    })
+    .await;
+    let sandbox = Sandbox::new();
+    sandbox.profile_for(&peer.pool, &peer.pool.client_id);
+    // Without a domain: a usage error that says what to set.
+    let none = sandbox.run(&["login", "--browser"], "");
+    assert_eq!(none.status.code(), Some(2), "{}", stderr(&none));
+    assert!(
+        stderr(&none).contains("--hosted-ui-domain"),
+        "{}",
+        stderr(&none)
+    );
+    assert_success(&sandbox.run(
+        &[
+            "profile",
+            "set",
+            "moto",
+            "--hosted-ui-domain",
+            peer.pool.moto_url.as_str(),
+            "--callback-ports",
+            &port.to_string(),
+        ],
+        "",
+    ));
+    let mut child = sandbox
+        .command(&["login", "--browser"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    let mut lines = std::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let link = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.trim()
+                .starts_with("http://")
+                .then(|| line.trim().to_owned())
+        })
+        .expect("the link is printed");
+    let url = reqwest::Url::parse(&link).expect("a URL");
+    let location = crate::oauth::sign_in_on_the_page(&url, support::cast::ALICE, PASSWORD)
+        .await
+        .expect("signed in on the page");
+    crate::oauth::arrive(&location).await;
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(
+        stdout(&out).starts_with("Signed in as alice"),
+        "{}",
+        stdout(&out)
+    );
+    let written = support::files::under(sandbox.dir.path());
+    assert!(!written.contains("eyJ"), "no token in a file");
+}

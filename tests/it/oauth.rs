@@ -1,7 +1,7 @@
 //! Browser sign-in (authorization code + PKCE, loopback redirect) with the test playing
 //! the browser: against the local stack's managed login, which checks the callback URL,
 //! S256, the verifier, single use and the code's life; and against an independent
-//! OpenID provider, `oidc-provider-mock` (`PyPI`), found by discovery.
+//! `OpenID` provider, `oidc-provider-mock` (`PyPI`), found by discovery.
 
 use crate::support;
 
@@ -84,7 +84,7 @@ fn hidden(html: &str, name: &str) -> String {
 
 /// Opens `url`, signs in on the login page (and its code page for a user with an
 /// authenticator); the redirect's `Location`, or the page's status and text.
-async fn sign_in_on_the_page(
+pub(crate) async fn sign_in_on_the_page(
     url: &Url,
     username: &str,
     password: &str,
@@ -137,7 +137,7 @@ async fn sign_in_on_the_page(
 }
 
 /// Follows the redirect to the app's loopback listener, as the browser does.
-async fn arrive(location: &str) -> String {
+pub(crate) async fn arrive(location: &str) -> String {
     let page = browser()
         .get(location)
         .send()
@@ -152,16 +152,17 @@ async fn the_local_managed_login_signs_in_through_the_loopback_and_refreshes() {
     let port = free_port();
     let peer = stack_with_callback(port).await;
     let client = oauth_client(&peer, port);
-    let pending = client.start().await.expect("listening");
+    let pending = client.start().expect("listening");
     let url = pending.url.clone();
     let location = sign_in_on_the_page(&url, cast::ALICE, PASSWORD)
         .await
         .expect("signed in on the page");
     assert!(location.starts_with(&format!("http://127.0.0.1:{port}/callback?code=")));
-    let closing = arrive(&location).await;
-    assert!(closing.contains("You can close this tab") || closing.contains("close this tab"));
+    // The app listens while the browser arrives.
+    let (tokens, closing) = tokio::join!(client.finish(pending), arrive(&location));
+    assert!(closing.contains("close this tab"), "{closing}");
     assert!(closing.contains("このタブを閉じて"));
-    let tokens = client.finish(pending).await.expect("tokens");
+    let tokens = tokens.expect("tokens");
     assert_eq!(tokens.username, cast::ALICE);
     // The tokens are Cognito's: the user API takes the access token.
     let cognito = CognitoClient::new(
@@ -183,11 +184,13 @@ async fn the_local_managed_login_signs_in_through_the_loopback_and_refreshes() {
         matches!(err, OAuthError::Token { ref error, .. } if error == "invalid_grant"),
         "{err}"
     );
-    let logout = client
-        .logout_url(&format!("http://127.0.0.1:{port}/signed-out"))
-        .expect("logout url");
+    // Sign-out in the browser: /logout sends it to our listener's "signed out" page.
+    let logout = client.browser_logout().expect("a logout URL");
+    assert!(logout.as_str().contains("logout_uri="), "{logout}");
     let back = browser().get(logout).send().await.expect("logout");
     assert_eq!(back.status().as_u16(), 302);
+    let page = arrive(back.headers()["location"].to_str().expect("location")).await;
+    assert!(page.contains("Signed out") && page.contains("サインアウトしました"));
 }
 
 #[tokio::test]
@@ -195,22 +198,19 @@ async fn a_user_with_an_authenticator_gives_its_code_on_the_page() {
     let port = free_port();
     let peer = stack_with_callback(port).await;
     let client = oauth_client(&peer, port);
-    let pending = client.start().await.expect("listening");
+    let pending = client.start().expect("listening");
     let location = sign_in_on_the_page(&pending.url.clone(), cast::TINA, PASSWORD)
         .await
         .expect("signed in with the code");
-    arrive(&location).await;
-    assert_eq!(
-        client.finish(pending).await.expect("tokens").username,
-        cast::TINA
-    );
+    let (tokens, _) = tokio::join!(client.finish(pending), arrive(&location));
+    assert_eq!(tokens.expect("tokens").username, cast::TINA);
 }
 
 #[tokio::test]
 async fn the_page_refuses_a_wrong_password_and_an_unregistered_port() {
     let port = free_port();
     let peer = stack_with_callback(port).await;
-    let pending = oauth_client(&peer, port).start().await.expect("listening");
+    let pending = oauth_client(&peer, port).start().expect("listening");
     let (status, page) = sign_in_on_the_page(&pending.url.clone(), cast::ALICE, "Wrong-pass1!")
         .await
         .expect_err("wrong password");
@@ -218,7 +218,7 @@ async fn the_page_refuses_a_wrong_password_and_an_unregistered_port() {
     assert!(page.contains("Incorrect username or password."), "{page}");
     // A port that is not a registered callback URL: no login page, no redirect.
     let other = free_port();
-    let pending = oauth_client(&peer, other).start().await.expect("listening");
+    let pending = oauth_client(&peer, other).start().expect("listening");
     let (status, page) = sign_in_on_the_page(&pending.url.clone(), cast::ALICE, PASSWORD)
         .await
         .expect_err("unregistered port");
@@ -354,7 +354,7 @@ async fn an_independent_openid_provider_signs_in_and_refreshes() {
         OAuthClient::new(endpoints, "receipt-desk-test", Some(secret)).expect("client");
     client.ports = vec![free_port()];
     client.scopes = vec!["openid".to_owned(), "email".to_owned()];
-    let pending = client.start().await.expect("listening");
+    let pending = client.start().expect("listening");
     // Its authorization page takes a subject instead of a password.
     let browser = browser();
     let form = browser.get(pending.url.clone()).send().await.expect("page");
@@ -370,8 +370,8 @@ async fn an_independent_openid_provider_signs_in_and_refreshes() {
         .to_str()
         .expect("location")
         .to_owned();
-    arrive(&location).await;
-    let tokens = client.finish(pending).await.expect("tokens");
+    let (tokens, _) = tokio::join!(client.finish(pending), arrive(&location));
+    let tokens = tokens.expect("tokens");
     assert_eq!(tokens.username, "alice@example.com");
     assert!(tokens.refresh.is_some(), "a refresh token");
     let refreshed = client.refresh(&tokens).await.expect("refresh");

@@ -6,6 +6,7 @@
 //! `ready` (the sign-in other commands need), `token`, `logout`; keyring calls go through
 //! `secrets::Secrets`, the one wrapper.
 
+mod browser;
 mod challenge;
 mod logout;
 mod open_profile;
@@ -42,7 +43,11 @@ pub(super) async fn login(context: &Context, args: &LoginArgs) -> Result<(), Cli
             .or(opened.profile.username.as_deref())
             .unwrap_or_default(),
     );
-    let signed_in = sign_in(context, opened, &args.sign_in, args.remember_device).await?;
+    let signed_in = if args.browser {
+        browser::sign_in(context, opened).await?
+    } else {
+        sign_in(context, opened, &args.sign_in, args.remember_device).await?
+    };
     if args.remember {
         match remember(&signed_in).await {
             Ok(()) => {

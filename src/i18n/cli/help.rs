@@ -159,6 +159,15 @@ pub fn ja_help(path: &str, id: &str) -> Option<&'static str> {
         "password_stdin" => {
             "パスワード（とチャレンジへの回答を 1 行ずつ）を端末ではなく標準入力から読みます。標準入力が端末でないときも同じです。"
         }
+        "browser" => {
+            "プロファイルのマネージドログインのページでシステムのブラウザからサインインします（--hosted-ui-domain が必要）。ブラウザが開かないとき（SSH）はリンクを表示します。"
+        }
+        "hosted_ui_domain" => {
+            "login --browser とウィンドウの「ブラウザでサインイン」に使うマネージドログインのドメイン（https://NAME.auth.REGION.amazoncognito.com）。\"\" で削除します。"
+        }
+        "callback_ports" => {
+            "コールバック URL として登録したループバックのポート（http://127.0.0.1:PORT/callback）。カンマ区切り。\"\" で 47615,47616,47617 に戻します。"
+        }
         "remember_device" => {
             "デバイスを記録するプールで、このデバイスを記憶します。以後このデバイスからのサインインでは MFA コードを尋ねません（キーとパスワードは OS のキーリングに保存します）。"
         }

@@ -117,3 +117,32 @@ pub fn password_changed(username: &str, lang: Lang) -> String {
         Lang::Ja => format!("{username} のパスワードを変更しました。"),
     }
 }
+
+pub const WAITING_FOR_THE_BROWSER: Text = Text {
+    en: "Waiting for the browser (10 minutes at most; Ctrl+C stops)",
+    ja: "ブラウザを待っています（最大 10 分。Ctrl+C で中止）",
+};
+
+/// `login --browser`: the link, always printed.
+pub fn open_this_link(url: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Sign in in your browser. If none opens, open this link on this computer:\n  {url}"
+        ),
+        Lang::Ja => format!(
+            "ブラウザでサインインしてください。ブラウザが開かない場合は、このコンピューターで次のリンクを開いてください:\n  {url}"
+        ),
+    }
+}
+
+/// `login --browser` for a profile without a managed-login domain.
+pub fn no_hosted_ui_domain(profile: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "the profile {profile} has no managed-login domain: set one with `receipt-desk profile set {profile} --hosted-ui-domain https://NAME.auth.REGION.amazoncognito.com`"
+        ),
+        Lang::Ja => format!(
+            "プロファイル {profile} にマネージドログインのドメインがありません。`receipt-desk profile set {profile} --hosted-ui-domain https://NAME.auth.REGION.amazoncognito.com` で設定してください"
+        ),
+    }
+}

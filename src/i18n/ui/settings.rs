@@ -114,6 +114,10 @@ pub const USER_POOL_ID: Text = Text {
     en: "User pool id (for SRP)",
     ja: "ユーザープール ID（SRP 用）",
 };
+pub const MANAGED_LOGIN_DOMAIN: Text = Text {
+    en: "Managed login domain (optional)",
+    ja: "マネージドログインのドメイン（任意）",
+};
 pub const SIGN_IN_METHOD: Text = Text {
     en: "Sign-in method",
     ja: "サインイン方式",

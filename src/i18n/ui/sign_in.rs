@@ -154,6 +154,30 @@ pub const TRY_AGAIN: Text = Text {
     en: "Try again",
     ja: "再試行",
 };
+pub const SIGN_IN_WITH_BROWSER: Text = Text {
+    en: "Sign in with browser",
+    ja: "ブラウザでサインイン",
+};
+pub const SIGN_IN_WITH_BROWSER_EXPLAINED: Text = Text {
+    en: "Opens your pool's sign-in page (company accounts, passkeys) in the system browser; no password is typed here.",
+    ja: "プールのサインインページ（会社のアカウント、パスキーなど）をシステムのブラウザで開きます。パスワードはここでは入力しません。",
+};
+pub const FINISH_SIGNING_IN_IN_THE_BROWSER: Text = Text {
+    en: "Finish signing in in your browser. This window continues by itself.",
+    ja: "ブラウザでサインインを完了してください。このウィンドウは自動的に続行します。",
+};
+pub const COPY_THE_SIGN_IN_LINK: Text = Text {
+    en: "Copy the sign-in link",
+    ja: "サインインのリンクをコピー",
+};
+pub const OPEN_THE_BROWSER_AGAIN: Text = Text {
+    en: "Open the browser again",
+    ja: "ブラウザをもう一度開く",
+};
+pub const BROWSER_LINK_EXPLAINED: Text = Text {
+    en: "No browser opened? Copy the link into a browser on this computer. The sign-in waits 10 minutes.",
+    ja: "ブラウザが開かない場合は、リンクをコピーしてこのコンピューターのブラウザに貼り付けてください。サインインは 10 分間待ちます。",
+};
 pub const REMEMBER_THIS_DEVICE: Text = Text {
     en: "Remember this device (no MFA code from it next time, where the pool allows)",
     ja: "このデバイスを記憶する（プールが許可していれば、次回から MFA コードが不要）",

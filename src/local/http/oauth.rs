@@ -168,7 +168,7 @@ pub(super) async fn token(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    match shared.idp.oauth_token(&form, basic(&headers)) {
+    match shared.idp.oauth_token(&form, basic(&headers).as_ref()) {
         Ok(body) => answer(StatusCode::OK, "application/json", &body),
         Err(refusal) => answer(
             StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST),

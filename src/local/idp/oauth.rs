@@ -200,7 +200,9 @@ impl Idp {
                 "This pool requires an authenticator app: set it up with the app's password sign-in first.",
             ));
         }
-        Ok(self.issue_code(&mut state, ticket, &client, &username, now))
+        Ok(Self::issue_code(
+            &mut state, ticket, &client, &username, now,
+        ))
     }
 
     /// The login form's authenticator code.
@@ -237,11 +239,12 @@ impl Idp {
                 message: "Invalid code received for user".to_owned(),
             });
         }
-        Ok(self.issue_code(&mut state, ticket, &client, &username, now))
+        Ok(Self::issue_code(
+            &mut state, ticket, &client, &username, now,
+        ))
     }
 
     fn issue_code(
-        &self,
         state: &mut super::State,
         ticket: &str,
         client: &ClientConfig,
@@ -282,19 +285,17 @@ impl Idp {
     pub fn oauth_token(
         &self,
         form: &HashMap<String, String>,
-        basic: Option<(String, String)>,
+        basic: Option<&(String, String)>,
     ) -> Result<Value, OAuthRefusal> {
         let get = |key: &str| form.get(key).map(String::as_str).unwrap_or_default();
-        let client_id = basic
-            .as_ref()
-            .map_or_else(|| get("client_id").to_owned(), |(id, _)| id.clone());
+        let client_id = basic.map_or_else(|| get("client_id").to_owned(), |(id, _)| id.clone());
         let client = self
             .clients
             .get(&client_id)
             .ok_or_else(|| refusal(400, "invalid_client", "unknown client"))?
             .clone();
         if let Some(expected) = &client.secret {
-            let given = basic.as_ref().map(|(_, s)| s.as_str()).unwrap_or_default();
+            let given = basic.map(|(_, s)| s.as_str()).unwrap_or_default();
             if !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
                 return Err(refusal(
                     401,
@@ -407,7 +408,7 @@ impl Idp {
         }
     }
 
-    /// The pool's OpenID discovery document, for the stack at `base`.
+    /// The pool's `OpenID` discovery document, for the stack at `base`.
     pub fn openid_configuration(&self, base: &str) -> Value {
         let base = base.trim_end_matches('/');
         json!({
