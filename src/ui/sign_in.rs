@@ -26,6 +26,9 @@ pub(super) enum Outcome {
     SignedIn {
         remembered: bool,
         remember_problem: Option<String>,
+        /// Who signed in, as the secret store keeps them: the name typed, or for a
+        /// browser sign-in Cognito's username.
+        username: String,
     },
     Challenge(Challenge),
 }
@@ -148,12 +151,13 @@ pub(super) async fn finish(step: AuthStep, session: Arc<Session>, keep: Keep) ->
             {
                 crate::logging::note_problem(format!("this device could not be kept: {problem}"));
             }
-            let remember =
-                keep.remember_session
-                    .then_some((keep.secrets, keep.profile, keep.username));
+            let username = keep.username.clone();
+            let remember = keep
+                .remember_session
+                .then_some((keep.secrets, keep.profile));
             let mut remember_problem = None;
             let asked = remember.is_some();
-            if let Some((secrets, profile, username)) = remember
+            if let Some((secrets, profile)) = remember
                 && let Err(e) = account::remember(&secrets, &profile, &username, &tokens).await
             {
                 remember_problem = Some(e.to_string());
@@ -162,6 +166,7 @@ pub(super) async fn finish(step: AuthStep, session: Arc<Session>, keep: Keep) ->
             Outcome::SignedIn {
                 remembered: asked && remember_problem.is_none(),
                 remember_problem,
+                username,
             }
         }
     }
@@ -221,6 +226,7 @@ impl App {
             Ok(Outcome::SignedIn {
                 remembered,
                 remember_problem,
+                username,
             }) => {
                 self.sign_in.forgot = None;
                 self.sign_in.clear_secrets();
@@ -234,7 +240,8 @@ impl App {
                         i18n::remember_unavailable(lang, true)
                     ));
                 }
-                let username = self.sign_in.username.trim().to_owned();
+                // Who signed in, as the secret store has them (a browser sign-in's user may
+                // not be what the field holds).
                 if let Some(profile) = self.config.profiles.get_mut(&self.profile_name)
                     && profile.username.as_deref() != Some(username.as_str())
                 {

@@ -376,3 +376,55 @@ async fn pycognito_signs_in_to_the_local_stack_with_the_right_password_only() {
         "NotAuthorizedException Incorrect username or password."
     );
 }
+
+#[tokio::test]
+async fn challenges_opened_before_a_lockout_get_no_guess_after_it() {
+    let peer = local_peer().await;
+    // Many SRP challenges, opened while alice is not locked out.
+    let mut opened = Vec::new();
+    for _ in 0..3 {
+        let (status, challenge) = raw(
+            &peer,
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": peer.pool.client_id,
+                   "AuthParameters": {"USERNAME": cast::ALICE, "SRP_A": "2"}}),
+        )
+        .await;
+        assert_eq!(status, 200, "{challenge}");
+        opened.push(challenge);
+    }
+    // Then wrong passwords lock her out.
+    let client = peer.pool.client();
+    let mut last = ErrorKind::IncorrectCredentials;
+    for _ in 0..10 {
+        last = kind(
+            client
+                .sign_in(cast::ALICE, &Password::new("Wrong-pass1!"))
+                .await,
+        );
+        if last == ErrorKind::AttemptsExceeded {
+            break;
+        }
+    }
+    assert_eq!(last, ErrorKind::AttemptsExceeded);
+    // An earlier challenge's proof is not even checked now.
+    let challenge = &opened[0];
+    let (status, body) = raw(
+        &peer,
+        "RespondToAuthChallenge",
+        json!({
+            "ClientId": peer.pool.client_id,
+            "ChallengeName": "PASSWORD_VERIFIER",
+            "Session": challenge["Session"],
+            "ChallengeResponses": {
+                "USERNAME": cast::ALICE,
+                "PASSWORD_CLAIM_SECRET_BLOCK": challenge["ChallengeParameters"]["SECRET_BLOCK"],
+                "PASSWORD_CLAIM_SIGNATURE": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                "TIMESTAMP": "Mon Feb 10 18:30:12 UTC 2025",
+            },
+        }),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["message"], "Password attempts exceeded", "{body}");
+}

@@ -22,18 +22,20 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// The local stack with its public client's callback on `port`.
+/// The local stack with its app clients' callback on `port`.
 async fn stack_with_callback(port: u16) -> Peer {
     Peer::local_with(move |toml| {
-        *toml = toml.replacen(
-            "id = \"desktoppublicclient0000001\"\n",
-            &format!(
-                "id = \"desktoppublicclient0000001\"\n\
-                 callback_urls = [\"http://127.0.0.1:{port}/callback\"]\n\
-                 logout_urls = [\"http://127.0.0.1:{port}/signed-out\"]\n"
-            ),
-            1,
-        );
+        for id in ["desktoppublicclient0000001", "confidentialclient00000001"] {
+            *toml = toml.replacen(
+                &format!("id = \"{id}\"\n"),
+                &format!(
+                    "id = \"{id}\"\n\
+                     callback_urls = [\"http://127.0.0.1:{port}/callback\"]\n\
+                     logout_urls = [\"http://127.0.0.1:{port}/signed-out\"]\n"
+                ),
+                1,
+            );
+        }
     })
     .await
 }
@@ -377,4 +379,114 @@ async fn an_independent_openid_provider_signs_in_and_refreshes() {
     let refreshed = client.refresh(&tokens).await.expect("refresh");
     assert_eq!(refreshed.username, "alice@example.com");
     assert_ne!(refreshed.access, tokens.access, "a new access token");
+}
+
+#[tokio::test]
+async fn a_confidential_client_signs_in_and_revokes_with_its_secret() {
+    let port = free_port();
+    let peer = stack_with_callback(port).await;
+    let secret = receipt_desk::credentials::ClientSecret::new(peer.pool.client_secret.clone());
+    let mut client = OAuthClient::new(
+        Endpoints::cognito(&peer.pool.moto_url).expect("endpoints"),
+        &peer.pool.secret_client_id,
+        Some(secret),
+    )
+    .expect("client");
+    client.ports = vec![port];
+    let pending = client.start().expect("listening");
+    let location = sign_in_on_the_page(&pending.url.clone(), cast::ALICE, PASSWORD)
+        .await
+        .expect("signed in");
+    let (tokens, _) = tokio::join!(client.finish(pending), arrive(&location));
+    let tokens = tokens.expect("tokens");
+    client
+        .refresh(&tokens)
+        .await
+        .expect("refresh with the secret");
+    client
+        .revoke(tokens.refresh.as_ref().expect("refresh token"))
+        .await
+        .expect("revoked with the secret");
+    assert!(client.refresh(&tokens).await.is_err(), "revoked");
+}
+
+#[tokio::test]
+async fn five_wrong_authenticator_codes_spend_the_login_page() {
+    let port = free_port();
+    let peer = stack_with_callback(port).await;
+    let pending = oauth_client(&peer, port).start().expect("listening");
+    let browser = browser();
+    let html = browser
+        .get(pending.url.clone())
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let code_page = browser
+        .post(pending.url.join("/login").expect("url"))
+        .form_body(&[
+            ("ticket", hidden(&html, "ticket").as_str()),
+            ("username", cast::TINA),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("login")
+        .text()
+        .await
+        .expect("code page");
+    let ticket = hidden(&code_page, "ticket");
+    let mut last = String::new();
+    for _ in 0..5 {
+        last = browser
+            .post(pending.url.join("/login/code").expect("url"))
+            .form_body(&[("ticket", ticket.as_str()), ("code", "000000")])
+            .send()
+            .await
+            .expect("code")
+            .text()
+            .await
+            .expect("page");
+    }
+    assert!(last.contains("Too many wrong codes"), "{last}");
+    // The page is gone: even a right code now is refused.
+    let secret = receipt_desk::totp::base32_decode(cast::TOTP_SECRET).expect("base32");
+    let code = receipt_desk::totp::code(&secret, support::now_seconds(), 6);
+    let response = browser
+        .post(pending.url.join("/login/code").expect("url"))
+        .form_body(&[("ticket", ticket.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .expect("code");
+    assert_eq!(response.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn a_browser_sign_in_to_a_client_that_tracks_devices_still_refreshes() {
+    let port = free_port();
+    let peer = Peer::local_with(move |toml| {
+        *toml = toml.replacen(
+            "id = \"desktoppublicclient0000001\"\n",
+            &format!(
+                "id = \"desktoppublicclient0000001\"\ndevice_tracking = \"always\"\n\
+                 callback_urls = [\"http://127.0.0.1:{port}/callback\"]\n"
+            ),
+            1,
+        );
+    })
+    .await;
+    let client = oauth_client(&peer, port);
+    let pending = client.start().expect("listening");
+    let location = sign_in_on_the_page(&pending.url.clone(), cast::ALICE, PASSWORD)
+        .await
+        .expect("signed in");
+    let (tokens, _) = tokio::join!(client.finish(pending), arrive(&location));
+    let tokens = tokens.expect("tokens");
+    assert!(tokens.new_device.is_none(), "managed login names no device");
+    client
+        .refresh(&tokens)
+        .await
+        .expect("refreshes without a device key");
 }

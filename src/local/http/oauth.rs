@@ -180,9 +180,10 @@ pub(super) async fn token(
 
 pub(super) async fn revoke(
     State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    match shared.idp.oauth_revoke(&form) {
+    match shared.idp.oauth_revoke(&form, basic(&headers).as_ref()) {
         Ok(()) => StatusCode::OK.into_response(),
         Err(refusal) => answer(StatusCode::BAD_REQUEST, "application/json", &refusal.body),
     }

@@ -253,6 +253,16 @@ impl Idp {
                     .remove(session_id)
                     .and_then(|s| s.srp)
                     .ok_or_else(invalid)?;
+                // Locked out or disabled since the challenge began: no proof is checked
+                // (many challenges opened before a lockout must not each get a guess).
+                if let Some(user) = state.users.get(&username) {
+                    if user.lockout.is_locked(now) {
+                        return Err(not_authorized("Password attempts exceeded"));
+                    }
+                    if user.config.status == UserStatus::Disabled {
+                        return Err(not_authorized("User is disabled."));
+                    }
+                }
                 let block =
                     srp::decode_secret_block(text(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?)
                         .ok()

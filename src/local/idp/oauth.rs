@@ -26,8 +26,13 @@ pub(super) struct PendingLogin {
     request: AuthorizeRequest,
     /// After the password, when the authenticator's code is due.
     username: Option<String>,
+    /// Wrong authenticator codes so far; the page is spent after [`CODE_TRIES`].
+    wrong_codes: u32,
     expires_at: i64,
 }
+
+/// Wrong authenticator codes one login page takes.
+const CODE_TRIES: u32 = 5;
 
 /// A code handed to the callback, waiting for the token endpoint.
 pub(super) struct IssuedCode {
@@ -123,6 +128,7 @@ impl Idp {
             PendingLogin {
                 request,
                 username: None,
+                wrong_codes: 0,
                 expires_at: now + LOGIN_SECONDS,
             },
         );
@@ -234,6 +240,14 @@ impl Idp {
             )
         });
         if !matches {
+            let spent = state.logins.get_mut(ticket).is_none_or(|login| {
+                login.wrong_codes += 1;
+                login.wrong_codes >= CODE_TRIES
+            });
+            if spent {
+                state.logins.remove(ticket);
+                return Err("Too many wrong codes. Start the sign-in again from the app.".into());
+            }
             return Ok(LoginStep::Again {
                 ticket: ticket.to_owned(),
                 message: "Invalid code received for user".to_owned(),
@@ -341,11 +355,15 @@ impl Idp {
                         "code_verifier does not match the code_challenge",
                     ));
                 }
+                // Managed login tracks no devices (as Cognito's): the refresh token is
+                // bound to none, so it refreshes without a device key.
+                let mut untracked = client.clone();
+                untracked.device_tracking = super::config::DeviceTracking::Off;
                 let value = self
                     .signed_in_with_nonce(
                         &mut state,
                         &issued.username,
-                        &client,
+                        &untracked,
                         None,
                         issued.nonce.as_deref(),
                         now,
@@ -368,12 +386,23 @@ impl Idp {
         }
     }
 
-    /// `POST /oauth2/revoke`.
-    pub fn oauth_revoke(&self, form: &HashMap<String, String>) -> Result<(), OAuthRefusal> {
-        let body = json!({
+    /// `POST /oauth2/revoke`; a confidential client authenticates with HTTP Basic.
+    pub fn oauth_revoke(
+        &self,
+        form: &HashMap<String, String>,
+        basic: Option<&(String, String)>,
+    ) -> Result<(), OAuthRefusal> {
+        let client_id = basic.map_or_else(
+            || form.get("client_id").cloned().unwrap_or_default(),
+            |(id, _)| id.clone(),
+        );
+        let mut body = json!({
             "Token": form.get("token").cloned().unwrap_or_default(),
-            "ClientId": form.get("client_id").cloned().unwrap_or_default(),
+            "ClientId": client_id,
         });
+        if let Some((_, secret)) = basic {
+            body["ClientSecret"] = json!(secret);
+        }
         self.call("RevokeToken", &body)
             .map(|_| ())
             .map_err(|e| refusal(400, "invalid_request", &e.message))

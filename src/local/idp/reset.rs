@@ -61,16 +61,16 @@ impl Mailbox {
     }
 
     fn post(&self, mail: Mail) {
-        if let Some(dir) = &self.dir
-            && std::fs::create_dir_all(dir).is_ok()
-        {
+        if let Some(dir) = &self.dir {
+            // A code is a credential: owner-only, as the stack's keys are.
             let file = dir.join(format!("{}.txt", sanitize(&mail.username)));
-            let _ = std::fs::write(
-                file,
+            let _ = crate::fsutil::write_private_atomic(
+                &file,
                 format!(
                     "To: {}\nYour Receipt Desk (local stack) password reset code is {}\n",
                     mail.destination, mail.code
-                ),
+                )
+                .as_bytes(),
             );
         }
         self.sent
