@@ -42,6 +42,15 @@ pub fn is_client_id(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'+')
 }
+/// `REGION_ID`, as the user pool console shows it (the id: letters and digits, up to 55).
+pub fn is_user_pool_id(id: &str) -> bool {
+    id.split_once('_').is_some_and(|(region, name)| {
+        is_region_name(region)
+            && (1..=55).contains(&name.len())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,6 @@
 //! the managed-login cookie. Cognito matches callback URLs exactly, port included: the
 //! listener tries the registered ports in turn.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -19,6 +18,7 @@ use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 use tokio::sync::oneshot;
 
+use super::loopback::{serve_one_callback, serve_page, signed_out_page};
 use super::wire::{self, AuthenticationResult};
 use super::{Operation, Tokens};
 use crate::credentials::{ClientSecret, RefreshToken};
@@ -184,12 +184,6 @@ pub struct OAuthClient {
     pub ports: Vec<u16>,
 }
 
-/// What the browser brought back to the loopback listener.
-#[derive(Debug)]
-struct Callback {
-    query: HashMap<String, String>,
-}
-
 /// A browser sign-in under way: the URL to open, and the listener waiting for it.
 pub struct Pending {
     pub url: Url,
@@ -244,26 +238,6 @@ fn form_post(http: &reqwest::Client, url: &Url, form: &[(&str, &str)]) -> reqwes
             "application/x-www-form-urlencoded",
         )
         .body(body)
-}
-
-/// The page the browser shows once it has handed the code over.
-fn closing_page(ok: bool) -> String {
-    let (en, ja) = if ok {
-        (
-            "Signed in. You can close this tab and return to Receipt Desk.",
-            "サインインしました。このタブを閉じて Receipt Desk に戻ってください。",
-        )
-    } else {
-        (
-            "The sign-in did not finish. Return to Receipt Desk for the reason.",
-            "サインインは完了しませんでした。理由は Receipt Desk で確認してください。",
-        )
-    };
-    format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Receipt Desk</title></head>\
-         <body style=\"font-family:sans-serif;margin:3em\"><h1>Receipt Desk</h1>\
-         <p lang=\"en\">{en}</p><p lang=\"ja\">{ja}</p></body></html>"
-    )
 }
 
 impl OAuthClient {
@@ -588,84 +562,6 @@ impl OAuthClient {
     }
 }
 
-fn signed_out_page() -> String {
-    "<!doctype html><html><head><meta charset=\"utf-8\"><title>Receipt Desk</title></head>\
-     <body style=\"font-family:sans-serif;margin:3em\"><h1>Receipt Desk</h1>\
-     <p lang=\"en\">Signed out. You can close this tab.</p>\
-     <p lang=\"ja\">サインアウトしました。このタブは閉じてかまいません。</p></body></html>"
-        .to_owned()
-}
-
-/// Serves `page` at `path` on the loopback listener; the first visit is reported.
-async fn serve_page(
-    listener: tokio::net::TcpListener,
-    path: &'static str,
-    page: String,
-    visited: oneshot::Sender<()>,
-    stop: oneshot::Receiver<()>,
-) {
-    use axum::response::Html;
-    use axum::routing::get;
-    let visited = std::sync::Arc::new(std::sync::Mutex::new(Some(visited)));
-    let app = axum::Router::new().route(
-        path,
-        get(move || {
-            let visited = std::sync::Arc::clone(&visited);
-            let page = page.clone();
-            async move {
-                if let Some(sender) = visited
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .take()
-                {
-                    let _ = sender.send(());
-                }
-                Html(page)
-            }
-        }),
-    );
-    let _ = axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = stop.await;
-        })
-        .await;
-}
-
-/// Serves the loopback port until the browser arrives at `/callback`, hands its query
-/// over, and answers with a page; any other path is a 404.
-async fn serve_one_callback(
-    listener: tokio::net::TcpListener,
-    sender: oneshot::Sender<Callback>,
-    stop: oneshot::Receiver<()>,
-) {
-    use axum::extract::Query;
-    use axum::response::Html;
-    use axum::routing::get;
-    let sender = std::sync::Arc::new(std::sync::Mutex::new(Some(sender)));
-    let app = axum::Router::new().route(
-        "/callback",
-        get(move |Query(query): Query<HashMap<String, String>>| {
-            let sender = std::sync::Arc::clone(&sender);
-            async move {
-                let ok = query.contains_key("code");
-                let taken = sender
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .take();
-                if let Some(sender) = taken {
-                    let _ = sender.send(Callback { query });
-                }
-                Html(closing_page(ok))
-            }
-        }),
-    );
-    let _ = axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = stop.await;
-        })
-        .await;
-}
-
 impl From<OAuthError> for super::CognitoError {
     /// As the session and the front ends word Cognito's errors: a refused refresh token
     /// signs out, a network problem is one.
@@ -695,76 +591,5 @@ impl From<OAuthError> for super::CognitoError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pkce_matches_rfc_7636_appendix_b() {
-        let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned());
-        assert_eq!(
-            pkce.challenge,
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        );
-        assert!(!format!("{pkce:?}").contains("dBjft"));
-        let fresh = Pkce::new();
-        assert_eq!(fresh.verifier.len(), 43, "32 bytes, base64url");
-        assert_ne!(fresh.verifier, Pkce::new().verifier);
-    }
-
-    #[test]
-    fn cognito_endpoints_hang_off_the_domain() {
-        let domain = Url::parse("https://desk.auth.ap-northeast-1.amazoncognito.com").expect("url");
-        let endpoints = Endpoints::cognito(&domain).expect("endpoints");
-        assert_eq!(
-            endpoints.authorize.as_str(),
-            "https://desk.auth.ap-northeast-1.amazoncognito.com/oauth2/authorize"
-        );
-        assert_eq!(
-            endpoints.logout.expect("logout").as_str(),
-            "https://desk.auth.ap-northeast-1.amazoncognito.com/logout"
-        );
-    }
-
-    #[tokio::test]
-    async fn the_authorize_url_carries_pkce_state_nonce_and_the_loopback_redirect() {
-        let domain = Url::parse("http://127.0.0.1:9/").expect("url");
-        let mut client =
-            OAuthClient::new(Endpoints::cognito(&domain).expect("e"), "abc123", None).expect("c");
-        client.ports = vec![0];
-        client.lang = Some("ja".to_owned());
-        client.identity_provider = Some("Google".to_owned());
-        let pending = client.start().expect("listening");
-        let query: HashMap<String, String> = pending.url.query_pairs().into_owned().collect();
-        assert_eq!(query["response_type"], "code");
-        assert_eq!(query["code_challenge_method"], "S256");
-        assert_eq!(query["code_challenge"], pending.pkce.challenge);
-        assert_eq!(query["state"], pending.state);
-        assert_eq!(query["nonce"], pending.nonce);
-        assert_eq!(query["lang"], "ja");
-        assert_eq!(query["identity_provider"], "Google");
-        assert!(query["scope"].contains("aws.cognito.signin.user.admin"));
-        assert!(query["redirect_uri"].starts_with("http://127.0.0.1:"));
-        assert!(!pending.url.as_str().contains(&pending.pkce.verifier));
-    }
-
-    #[tokio::test]
-    async fn a_browser_that_returns_another_state_is_refused() {
-        let domain = Url::parse("http://127.0.0.1:9/").expect("url");
-        let mut client =
-            OAuthClient::new(Endpoints::cognito(&domain).expect("e"), "abc123", None).expect("c");
-        client.ports = vec![0];
-        let pending = client.start().expect("listening");
-        let callback = format!("{}?code=x&state=forged", pending.redirect_uri);
-        let browser =
-            tokio::spawn(async move { reqwest::get(&callback).await.map(|r| r.status()) });
-        assert_eq!(
-            client.finish(pending).await.expect_err("forged state"),
-            OAuthError::StateMismatch
-        );
-        let status = browser
-            .await
-            .expect("joined")
-            .expect("the listener answers");
-        assert!(status.is_success());
-    }
-}
+#[path = "oauth_tests.rs"]
+mod tests;

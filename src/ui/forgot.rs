@@ -88,7 +88,7 @@ impl App {
                 .sign_in_from_device(&plan, &username, &password, device.as_ref())
                 .await?;
             Ok(Step {
-                outcome: super::sign_in::finish(step, session, keep).await,
+                outcome: super::keep::finish(step, session, keep).await,
                 flow: Some(flow),
             })
         });

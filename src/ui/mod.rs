@@ -7,6 +7,7 @@
 mod account;
 mod action;
 mod browse;
+mod browser;
 mod challenge;
 mod connection;
 pub mod convert;
@@ -16,6 +17,7 @@ mod forgot;
 mod frame;
 pub mod gallery;
 pub mod jobs;
+mod keep;
 pub mod look;
 pub mod navigation;
 mod profile_form;

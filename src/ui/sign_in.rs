@@ -6,17 +6,17 @@ use std::sync::Arc;
 
 use poll_promise::Promise;
 
-use super::{Action, App, ConnSlot, Event, Secrets, StackSlot};
+use super::keep::{Keep, Remember, finish};
+use super::{Action, App, ConnSlot, Event, StackSlot};
 use crate::account;
 use crate::cognito::{
-    AuthStep, Challenge, ChallengeAnswer, ChallengeKind, CognitoError, ErrorKind, PasswordFlow,
+    Challenge, ChallengeAnswer, ChallengeKind, CognitoError, ErrorKind, PasswordFlow,
 };
 use crate::config::Profile;
 use crate::credentials::Password;
 use crate::i18n::ui::sign_in as t;
 use crate::i18n::{self, Lang};
 use crate::local;
-use crate::session::Session;
 
 /// How long the button stays off after Cognito reports too many attempts.
 const LOCKOUT_SECONDS: f64 = 60.0;
@@ -88,7 +88,7 @@ impl SignInState {
     }
 
     /// Stops waiting for Cognito; the form keeps what was typed.
-    fn cancel(&mut self) {
+    pub(super) fn cancel(&mut self) {
         if let Some(abort) = self.abort.take() {
             abort.abort();
         }
@@ -107,67 +107,6 @@ impl SignInState {
             &mut self.code,
         ] {
             zeroize::Zeroize::zeroize(text);
-        }
-    }
-}
-
-/// What the sign-in task does after Cognito answered: begin the session (and remember
-/// it in the secret store when asked), or hand back the challenge.
-/// What a person asked a sign-in to keep.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Remember {
-    /// The session, in the secret store ("remember me").
-    pub(super) session: bool,
-    /// This device, where the pool tracks devices: no MFA from it next time.
-    pub(super) device: bool,
-}
-
-/// Who is signing in with which profile, for what a sign-in keeps: the session (when
-/// remember-me is on) and the device (in a pool that tracks devices).
-#[derive(Clone)]
-pub(super) struct Keep {
-    pub(super) client: crate::cognito::CognitoClient,
-    pub(super) secrets: Secrets,
-    pub(super) profile: String,
-    pub(super) username: String,
-    pub(super) remember_session: bool,
-    pub(super) remember_device: bool,
-}
-
-pub(super) async fn finish(step: AuthStep, session: Arc<Session>, keep: Keep) -> Outcome {
-    match step {
-        AuthStep::Challenge(challenge) => Outcome::Challenge(challenge),
-        AuthStep::SignedIn(tokens) => {
-            // The device first: the remembered session must carry the confirmed key.
-            if let Err(problem) = account::keep_device(
-                &keep.client,
-                &keep.secrets,
-                &keep.profile,
-                &keep.username,
-                &tokens,
-                keep.remember_device,
-            )
-            .await
-            {
-                crate::logging::note_problem(format!("this device could not be kept: {problem}"));
-            }
-            let username = keep.username.clone();
-            let remember = keep
-                .remember_session
-                .then_some((keep.secrets, keep.profile));
-            let mut remember_problem = None;
-            let asked = remember.is_some();
-            if let Some((secrets, profile)) = remember
-                && let Err(e) = account::remember(&secrets, &profile, &username, &tokens).await
-            {
-                remember_problem = Some(e.to_string());
-            }
-            session.begin(tokens).await;
-            Outcome::SignedIn {
-                remembered: asked && remember_problem.is_none(),
-                remember_problem,
-                username,
-            }
         }
     }
 }
@@ -337,62 +276,6 @@ impl App {
             remember_session: self.sign_in.remember.session,
             remember_device: self.sign_in.remember.device,
         }
-    }
-
-    /// "Sign in with browser": the managed login in the system's browser, back to a
-    /// loopback port, then the session as after any sign-in.
-    pub(super) fn start_browser_sign_in(&mut self) {
-        let ConnSlot::Ready(conn) = &self.conn else {
-            return;
-        };
-        let lang = self.lang;
-        let code = match lang {
-            Lang::En => "en",
-            Lang::Ja => "ja",
-        };
-        let oauth = match conn.profile.browser_login(
-            &conn.profile_name,
-            conn.client.client_secret().cloned(),
-            code,
-        ) {
-            Some(Ok(oauth)) => oauth,
-            Some(Err(e)) => {
-                self.sign_in.error = Some(i18n::config_error(&e, lang));
-                return;
-            }
-            None => return,
-        };
-        let session = Arc::clone(&conn.session);
-        let keep = self.keep(conn, "");
-        // Binding the loopback port is quick: the link is known before anything waits.
-        let waiting = match oauth.start() {
-            Ok(waiting) => waiting,
-            Err(e) => {
-                self.sign_in.error = Some(i18n::cognito_error(&CognitoError::Browser(e), lang));
-                return;
-            }
-        };
-        let url = waiting.url.to_string();
-        self.sign_in.browser_url = Some(url.clone());
-        self.sign_in.error = None;
-        self.tasks.ctx().open_url(egui::OpenUrl::new_tab(url));
-        let (pending, abort) = self.tasks.spawn_abortable(async move {
-            let tokens = oauth.finish(waiting).await.map_err(CognitoError::Browser)?;
-            let mut keep = keep;
-            keep.username.clone_from(&tokens.username);
-            keep.remember_device = false;
-            Ok(Step {
-                outcome: finish(AuthStep::SignedIn(tokens), session, keep).await,
-                flow: None,
-            })
-        });
-        self.sign_in.pending = Some(pending);
-        self.sign_in.abort = Some(abort);
-    }
-
-    /// The link a waiting browser sign-in opened, once it is known.
-    pub(super) fn browser_link(&self) -> Option<String> {
-        self.sign_in.browser_url.clone()
     }
 
     fn submit_credentials(&mut self) {
@@ -662,88 +545,8 @@ impl App {
             }
         }
     }
-
-    /// While the browser sign-in waits: what to do, the link, and Cancel.
-    fn browser_waiting(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang;
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label(lang.text(t::FINISH_SIGNING_IN_IN_THE_BROWSER));
-        });
-        let link = self.browser_link();
-        ui.horizontal(|ui| {
-            if let Some(link) = &link {
-                if ui.button(lang.text(t::COPY_THE_SIGN_IN_LINK)).clicked() {
-                    ui.ctx().copy_text(link.clone());
-                }
-                if ui.button(lang.text(t::OPEN_THE_BROWSER_AGAIN)).clicked() {
-                    ui.ctx().open_url(egui::OpenUrl::new_tab(link));
-                }
-            }
-            if ui.button(lang.text(t::CANCEL)).clicked() {
-                self.sign_in.cancel();
-                self.sign_in.browser_url = None;
-            }
-        });
-        ui.small(lang.text(t::BROWSER_LINK_EXPLAINED));
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cancel_stops_waiting_and_keeps_what_was_typed() {
-        let mut state = SignInState {
-            username: "alice".to_owned(),
-            password: "secret".to_owned(),
-            ..SignInState::default()
-        };
-        let (_sender, promise) = Promise::new();
-        state.pending = Some(promise);
-        assert!(state.busy());
-        state.cancel();
-        assert!(!state.busy());
-        assert_eq!(
-            (state.username.as_str(), state.password.as_str()),
-            ("alice", "secret")
-        );
-    }
-
-    #[test]
-    fn a_session_that_ends_says_why_and_the_screen_takes_the_keyboard_again() {
-        let mut state = SignInState {
-            autofocused: true,
-            ..SignInState::default()
-        };
-        state.signed_out(Some("refresh refused"), Lang::En);
-        assert!(!state.autofocused);
-        assert!(state.challenge.is_none());
-        assert!(
-            state
-                .error
-                .as_deref()
-                .is_some_and(|e| e.ends_with("(refresh refused)"))
-        );
-        state.signed_out(None, Lang::En);
-        assert_eq!(
-            state.error, None,
-            "a sign-out by the person needs no reason"
-        );
-    }
-
-    #[test]
-    fn the_saved_username_is_filled_in_and_secrets_are_wiped() {
-        let mut state = SignInState::default();
-        state.prefill(Some(&Profile {
-            username: Some("demo".to_owned()),
-            ..Profile::default()
-        }));
-        assert_eq!(state.username, "demo");
-        state.password = "pw".to_owned();
-        state.code = "123456".to_owned();
-        state.clear_secrets();
-        assert!(state.password.is_empty() && state.code.is_empty());
-    }
-}
+#[path = "sign_in_tests.rs"]
+mod tests;

@@ -130,7 +130,12 @@ fn six_digits() -> String {
 }
 
 impl Idp {
-    pub(super) fn forgot_password(&self, body: &Value) -> Result<Value, IdpError> {
+    /// The app client and the username a reset call names, its `SecretHash` checked
+    /// over the name as typed.
+    fn reset_caller<'b>(
+        &self,
+        body: &'b Value,
+    ) -> Result<(&super::config::ClientConfig, &'b str), IdpError> {
         let client = self.client(body)?;
         let typed = text(body, "Username")?;
         check_secret_hash(
@@ -139,6 +144,11 @@ impl Idp {
             body["SecretHash"].as_str(),
             &format!("Unable to verify secret hash for client {}", client.id),
         )?;
+        Ok((client, typed))
+    }
+
+    pub(super) fn forgot_password(&self, body: &Value) -> Result<Value, IdpError> {
+        let (client, typed) = self.reset_caller(body)?;
         let now = self.clock.now();
         let mut state = self.lock();
         let Some(username) = self.resolve(&state, typed) else {
@@ -187,16 +197,9 @@ impl Idp {
     }
 
     pub(super) fn confirm_forgot_password(&self, body: &Value) -> Result<Value, IdpError> {
-        let client = self.client(body)?;
-        let typed = text(body, "Username")?;
+        let (client, typed) = self.reset_caller(body)?;
         let code = text(body, "ConfirmationCode")?;
         let password = text(body, "Password")?;
-        check_secret_hash(
-            client,
-            typed,
-            body["SecretHash"].as_str(),
-            &format!("Unable to verify secret hash for client {}", client.id),
-        )?;
         let now = self.clock.now();
         let mut state = self.lock();
         let mismatch = || {
