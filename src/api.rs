@@ -253,7 +253,7 @@ impl ApiClient {
         }
         Ok(Answer {
             status: diagnostics.status,
-            body,
+            body: without_token(body, authorization, diagnostics.status),
             diagnostics,
         })
     }
@@ -415,6 +415,31 @@ impl ApiClient {
     }
 }
 
+/// An answer's body with the token it was sent taken out: servers echo a malformed
+/// header in their error messages, and bodies reach the screen, the log and the jobs
+/// file. Error answers also lose anything shaped like a JWT; a contract's answer keeps
+/// its signed URLs intact.
+fn without_token(body: Vec<u8>, authorization: &str, status: u16) -> Vec<u8> {
+    let token = authorization
+        .strip_prefix("Bearer ")
+        .unwrap_or(authorization)
+        .trim();
+    let has = |needle: &[u8]| !needle.is_empty() && body.windows(needle.len()).any(|w| w == needle);
+    let is_error = !(200..300).contains(&status);
+    if !has(token.as_bytes()) && !(is_error && has(b"eyJ")) {
+        return body;
+    }
+    let mut text = String::from_utf8_lossy(&body).into_owned();
+    if !token.is_empty() {
+        text = text.replace(token, "***");
+    }
+    if is_error {
+        scrub(&text, &[]).into_bytes()
+    } else {
+        text.into_bytes()
+    }
+}
+
 fn message_of(body: &[u8]) -> String {
     serde_json::from_slice::<serde_json::Value>(body)
         .ok()
@@ -495,6 +520,28 @@ mod tests {
             (status.state, status.done, status.total),
             (JobState::Running, 3, 10)
         );
+    }
+
+    #[test]
+    fn echoed_tokens_are_taken_out_of_bodies() {
+        let token = "eyJraWQiOiJrIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLWJ5dGVz";
+        let echo = format!(r#"{{"message":"bad header: 'Bearer {token}'"}}"#);
+        for status in [200, 401, 500] {
+            let body = without_token(
+                echo.clone().into_bytes(),
+                &format!("Bearer {token}"),
+                status,
+            );
+            let body = String::from_utf8(body).expect("utf-8");
+            assert!(!body.contains(token) && body.contains("***"), "{body}");
+        }
+        // Another JWT in an error answer goes too; a success keeps what is not ours.
+        let other = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ5In0.c2ln";
+        let body = without_token(format!("saw {other}").into_bytes(), "Bearer abcdefgh", 500);
+        assert_eq!(String::from_utf8(body).expect("utf-8"), "saw ***");
+        let url = format!("https://s3/k.jpg?X-Amz-Security-Token={other}");
+        let body = without_token(url.clone().into_bytes(), "Bearer abcdefgh", 200);
+        assert_eq!(String::from_utf8(body).expect("utf-8"), url);
     }
 
     #[test]

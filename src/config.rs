@@ -490,6 +490,24 @@ impl Config {
         })
     }
 
+    /// Reads the file for the window, which writes it back later: temporary files of
+    /// killed writes are removed, and a file that cannot be read is moved aside (kept,
+    /// never overwritten) with the reason. `Err` when it could not even be moved: then
+    /// nothing may write the file.
+    pub fn load_keeping(path: &Path) -> Result<(Self, Option<String>), String> {
+        crate::fsutil::remove_stale_temps(path);
+        match Self::load(path) {
+            Ok(config) => Ok((config, None)),
+            Err(e) => match crate::fsutil::set_aside(path) {
+                Ok(aside) => Ok((
+                    Self::default(),
+                    Some(format!("{e} (kept as {})", aside.display())),
+                )),
+                Err(r) => Err(format!("{e} (could not move it aside: {r})")),
+            },
+        }
+    }
+
     /// Writes the file atomically (a temporary file renamed over it), readable by the
     /// owner only.
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {

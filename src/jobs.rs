@@ -320,6 +320,7 @@ impl JobFile {
     /// (kept, never lost) and the reason returned with an empty list. Jobs that were
     /// running when the app stopped are marked interrupted.
     pub fn load(path: &Path) -> (Self, Option<String>) {
+        crate::fsutil::remove_stale_temps(path);
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Self::default(), None),
@@ -335,10 +336,9 @@ impl JobFile {
                 (file, None)
             }
             Err(e) => {
-                let aside = path.with_extension(format!("json.unreadable-{}", std::process::id()));
-                let kept = std::fs::rename(path, &aside).map_or_else(
+                let kept = crate::fsutil::set_aside(path).map_or_else(
                     |r| format!("(could not move it aside: {r})"),
-                    |()| format!("(kept as {})", aside.display()),
+                    |aside| format!("(kept as {})", aside.display()),
                 );
                 (
                     Self::default(),

@@ -26,6 +26,49 @@ pub struct SaveProgress {
     pub cancel: Arc<AtomicBool>,
 }
 
+/// Where each page of a batch goes under the chosen folder: its key below the folder
+/// all the keys share, each part made a safe file name, so same-named receipts from
+/// different folders keep apart. A name that still repeats (two keys that clean up
+/// alike) gets `-2`, `-3`… before its extension: nothing in a batch lands on another.
+pub fn relative_names(keys: &[&str]) -> Vec<String> {
+    let shared = keys.first().map_or(0, |first| {
+        let mut end = first.rfind('/').map_or(0, |i| i + 1);
+        for key in &keys[1..] {
+            while !key.starts_with(&first[..end]) {
+                end = first[..end.saturating_sub(1)]
+                    .rfind('/')
+                    .map_or(0, |i| i + 1);
+            }
+        }
+        end
+    });
+    let mut taken = std::collections::HashSet::new();
+    keys.iter()
+        .map(|key| {
+            let parts: Vec<String> = key[shared.min(key.len())..]
+                .split('/')
+                .filter(|part| !part.is_empty() && *part != "." && *part != "..")
+                .map(thumbs::file_name)
+                .collect();
+            let name = if parts.is_empty() {
+                "page.jpg".to_owned()
+            } else {
+                parts.join("/")
+            };
+            let mut unique = name.clone();
+            let mut n = 2;
+            while !taken.insert(unique.to_lowercase()) {
+                unique = match name.rsplit_once('.') {
+                    Some((stem, ext)) if !stem.ends_with('/') => format!("{stem}-{n}.{ext}"),
+                    _ => format!("{name}-{n}"),
+                };
+                n += 1;
+            }
+            unique
+        })
+        .collect()
+}
+
 /// Which of `names` already exist in `folder`.
 pub async fn existing_names(folder: PathBuf, names: Vec<String>) -> Vec<String> {
     tokio::task::spawn_blocking(move || {
@@ -38,7 +81,7 @@ pub async fn existing_names(folder: PathBuf, names: Vec<String>) -> Vec<String> 
     .unwrap_or_default()
 }
 
-/// Saves every item into `folder` under its file name; existing files are kept unless
+/// Saves every item into `folder` under its [`relative_names`]; existing files are kept unless
 /// `overwrite`. `on_page` is called after each page (the window repaints).
 pub async fn pages_into_folder(
     thumbnailer: Arc<Thumbnailer>,
@@ -52,12 +95,13 @@ pub async fn pages_into_folder(
         folder: folder.clone(),
         ..SaveReport::default()
     };
-    for item in items {
+    let keys: Vec<&str> = items.iter().map(|i| i.key.as_str()).collect();
+    let names = relative_names(&keys);
+    for (item, name) in items.iter().zip(names) {
         if progress.cancel.load(Ordering::Relaxed) {
             report.cancelled = true;
             break;
         }
-        let name = thumbs::file_name(&item.key);
         let path = folder.join(&name);
         let exists = tokio::fs::try_exists(&path).await.unwrap_or(false);
         if exists && !overwrite {
@@ -132,4 +176,45 @@ pub async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_names;
+
+    #[test]
+    fn pages_keep_their_folders_below_the_shared_one_and_never_collide() {
+        let keys = [
+            "api/receipts/r6/jpeg/shop-a/receipt-1.jpg",
+            "api/receipts/r6/jpeg/shop-b/receipt-1.jpg",
+            "api/receipts/r6/jpeg/receipt:2.jpg",
+            "api/receipts/r6/jpeg/receipt_2.jpg",
+            "api/receipts/r6/jpeg/shop-a/../RECEIPT-1.JPG",
+        ];
+        assert_eq!(
+            relative_names(&keys),
+            [
+                "shop-a/receipt-1.jpg",
+                "shop-b/receipt-1.jpg",
+                "receipt_2.jpg",
+                "receipt_2-2.jpg",
+                "shop-a/RECEIPT-1-2.JPG",
+            ]
+        );
+    }
+
+    #[test]
+    fn one_folder_gives_plain_names_and_odd_keys_stay_inside() {
+        assert_eq!(relative_names(&["p/a.jpg", "p/b.jpg"]), ["a.jpg", "b.jpg"]);
+        assert_eq!(
+            relative_names(&["x/a.jpg", "y/a.jpg"]),
+            ["x/a.jpg", "y/a.jpg"]
+        );
+        assert_eq!(relative_names(&["../../etc/passwd"]), ["passwd"]);
+        assert_eq!(
+            relative_names(&["a/", "/", "//"]),
+            ["a", "page.jpg", "page-2.jpg"]
+        );
+        assert!(relative_names(&[]).is_empty());
+    }
 }

@@ -279,7 +279,7 @@ impl App {
             if users.is_empty() {
                 self.config.remembered.remove(&conn.profile_name);
             }
-            self.config_writer.set(&self.tasks, self.config.clone());
+            self.save_config();
         }
         let ctx = self.tasks.ctx().clone();
         self.tasks.detach(async move {

@@ -133,7 +133,8 @@ pub enum Screen {
 
 /// What the app starts from: the config (or why it could not be read) and the jobs.
 struct StartState {
-    config: Result<Config, String>,
+    /// `Err`: unreadable and not moved aside, so it must not be written.
+    config: Result<(Config, Option<String>), String>,
     jobs: JobFile,
     jobs_problem: Option<String>,
 }
@@ -142,7 +143,7 @@ impl StartState {
     fn read(config_path: &std::path::Path, data_dir: &std::path::Path) -> Self {
         let (jobs, jobs_problem) = JobFile::load(&JobFile::path(data_dir));
         Self {
-            config: Config::load(config_path).map_err(|e| e.to_string()),
+            config: Config::load_keeping(config_path),
             jobs,
             jobs_problem,
         }
@@ -160,6 +161,8 @@ pub struct App {
     dialogs: Arc<dyn Dialogs>,
     config: Config,
     config_writer: Writer<Config>,
+    /// The config file could be neither read nor moved aside: nothing overwrites it.
+    config_frozen: bool,
     jobs: JobFile,
     jobs_writer: Writer<JobFile>,
     /// The config and jobs files being read at start (`None` once taken in).
@@ -226,6 +229,7 @@ impl App {
             profile_choice: options.profile,
             actions: Vec::new(),
             loading: Some(loading),
+            config_frozen: false,
             data_dir: options.data_dir,
             local_convert: options.local_convert,
             secrets: options.secrets,
@@ -264,11 +268,13 @@ impl App {
     /// Takes in the config and jobs files once read: the first start's demo profile,
     /// the language, the profile to open, and the connection to it.
     fn start_with(&mut self, state: StartState) {
-        let mut banner = None;
-        let mut config = state.config.unwrap_or_else(|e| {
-            banner = Some(e);
-            Config::default()
-        });
+        let (mut config, banner) = match state.config {
+            Ok((config, problem)) => (config, problem),
+            Err(problem) => {
+                self.config_frozen = true;
+                (Config::default(), Some(problem))
+            }
+        };
         let first_start = config.profiles.is_empty() && banner.is_none();
         if first_start {
             config
@@ -398,6 +404,9 @@ impl App {
     // ----- persistence -----
 
     fn save_config(&mut self) {
+        if self.config_frozen {
+            return;
+        }
         self.config_writer.set(&self.tasks, self.config.clone());
     }
 

@@ -11,7 +11,7 @@ use super::App;
 use super::gallery::items;
 use crate::i18n::ui::gallery as t;
 use crate::save;
-use crate::thumbs::{self, Item};
+use crate::thumbs::Item;
 
 /// Save all: progress, cancel, and what happened.
 pub struct SaveAll {
@@ -34,10 +34,8 @@ pub(super) type FolderPick = Promise<Option<(PathBuf, Vec<String>)>>;
 impl App {
     pub(super) fn pick_save_folder(&mut self, shown: &[(Item, Option<u32>)]) {
         let dialog = self.dialogs.pick_folder();
-        let names: Vec<String> = shown
-            .iter()
-            .map(|(i, _)| thumbs::file_name(&i.key))
-            .collect();
+        let keys: Vec<&str> = shown.iter().map(|(i, _)| i.key.as_str()).collect();
+        let names = save::relative_names(&keys);
         self.gallery.report = None;
         self.gallery.folder_pick = Some(self.tasks.spawn(async move {
             let folder = dialog.await?;

@@ -1711,3 +1711,38 @@ fn a_browser_sign_in_can_be_cancelled_and_the_port_is_free_again() {
     let url = app.state().browser_sign_in_url().expect("started again");
     assert!(url.contains("lang=ja"), "{url}");
 }
+
+#[test]
+fn an_unreadable_config_is_kept_aside_and_a_later_save_does_not_lose_it() {
+    let fixture = Fixture::new();
+    let broken = "[profiles.work]\nclient_id = \"abc\"\nregion = \n";
+    std::fs::write(fixture.config_path(), broken).expect("config");
+    // A write killed mid-way left its temporary file (of a process that is gone).
+    let stale = fixture.dir.path().join(".config.toml.4194305.tmp");
+    std::fs::write(&stale, "[profiles.half").expect("temp");
+    let mut app = fixture.app(Lang::En);
+    let banner = app.state().banner().expect("a banner").to_owned();
+    assert!(banner.contains("is not a valid config file"), "{banner}");
+    assert!(banner.contains("kept as"), "{banner}");
+    app.get_by_label_contains("kept as");
+    assert!(
+        !stale.exists(),
+        "the killed write's temporary file is removed"
+    );
+    // A setting changed now writes a new file; the unreadable one stays as it was.
+    click_button(&mut app, "Settings");
+    app.get_by_label("Dark").click();
+    fixture.settle(&mut app);
+    let kept: Vec<_> = std::fs::read_dir(fixture.dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".unreadable-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(kept[0].path()).expect("read"),
+        broken
+    );
+    let saved = Config::load(&fixture.config_path()).expect("the new file is valid");
+    assert_eq!(saved.ui.theme, receipt_desk::config::ThemePref::Dark);
+}

@@ -437,3 +437,109 @@ fn a_backend_that_is_not_ours_exits_7_and_shows_its_answer() {
     assert!(stderr.contains("\"message\": \"ok\""), "{stderr}");
     assert!(text(&out.stdout).is_empty(), "no table of 0 pages");
 }
+
+/// An API that echoes the Authorization header it got, as API Gateway does for a
+/// malformed one: first in a 500's message, then in a 200 that is not our contract.
+#[test]
+fn a_token_the_api_echoes_reaches_no_output_log_or_file() {
+    use std::sync::{Arc, Mutex};
+    let setup = Setup::new();
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = Arc::clone(&seen);
+    let echo = axum::Router::new().route(
+        "/Prod/convert",
+        axum::routing::post(move |headers: axum::http::HeaderMap| {
+            let record = Arc::clone(&record);
+            async move {
+                let header = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let mut seen = record.lock().expect("lock");
+                seen.push(header.clone());
+                let message = format!("Invalid key=value pair in Authorization header: '{header}'");
+                let status = if seen.len() == 1 { 500 } else { 200 };
+                (
+                    axum::http::StatusCode::from_u16(status).expect("status"),
+                    axum::Json(serde_json::json!({"message": message})),
+                )
+            }
+        }),
+    );
+    let address = setup.runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move { axum::serve(listener, echo).await });
+        address
+    });
+    let config = std::fs::read_to_string(setup.config()).expect("config");
+    let config = config.replace(
+        &format!("api_url = \"{}\"", setup.stack.api_url()),
+        &format!("api_url = \"http://{address}/Prod\""),
+    );
+    std::fs::write(setup.config(), config).expect("config");
+    let mut outputs = Vec::new();
+    for expected in [5, 7] {
+        let out = setup.run(
+            &["-v", "convert", "-u", "demo", "--password-stdin"],
+            &format!("{DEMO_PASSWORD}\n"),
+        );
+        assert_eq!(out.status.code(), Some(expected), "{}", text(&out.stderr));
+        outputs.push(format!("{}{}", text(&out.stdout), text(&out.stderr)));
+    }
+    // What was echoed is visible, only without the token.
+    assert!(
+        outputs[0].contains("Invalid key=value pair"),
+        "{}",
+        outputs[0]
+    );
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 2);
+    let written = support::files::under(setup.dir.path());
+    assert!(written.has_file_under(&setup.dir.path().join(".local/share/receipt-desk/logs")));
+    for header in &seen {
+        let token = header.strip_prefix("Bearer ").unwrap_or(header);
+        assert!(token.len() > 100, "a real token was sent: {header}");
+        for output in &outputs {
+            assert!(!output.contains(token), "{output}");
+        }
+        assert!(!written.contains(token), "a file holds the token");
+    }
+}
+
+/// Two receipts with one name in two folders: both are downloaded, each in its folder.
+#[test]
+fn download_keeps_folders_so_same_named_receipts_both_arrive() {
+    let setup = Setup::new();
+    let demo_pdf = setup.bucket_file("api/receipts/r6/pdf/2024-05-konbini.pdf");
+    for shop in ["shop-a", "shop-b"] {
+        let dir = setup.bucket_file(&format!("api/receipts/r7/pdf/{shop}"));
+        std::fs::create_dir_all(&dir).expect("folder");
+        std::fs::copy(&demo_pdf, dir.join("receipt.pdf")).expect("copy");
+    }
+    let folder = setup.dir.path().join("receipts");
+    let out = setup.run(
+        &[
+            "convert",
+            "-u",
+            "demo",
+            "--password-stdin",
+            "--pdf-prefix",
+            "api/receipts/r7/pdf/",
+            "--upload-prefix",
+            "api/receipts/r7/jpeg/",
+            "--download",
+            folder.to_str().expect("utf-8"),
+        ],
+        &format!("{DEMO_PASSWORD}\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for shop in ["shop-a", "shop-b"] {
+        let page = folder.join(shop).join("receipt-p1.jpg");
+        let bytes = std::fs::read(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+        assert!(bytes.starts_with(&[0xFF, 0xD8]));
+    }
+}
