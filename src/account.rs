@@ -3,12 +3,12 @@
 //! (one the server refused is forgotten), and forgotten at sign-out.
 
 use crate::cognito::{CognitoClient, CognitoError, Device, ErrorKind, Tokens};
-use crate::secrets::{self, RememberedSignIn, SecretError, Secrets};
+use crate::secrets::{Owner, RememberedSignIn, SecretError, Secrets};
 
-/// Keeps `tokens`' refresh token for `username` with `profile`.
+/// Keeps `tokens`' refresh token for `username` with `owner`.
 pub async fn remember(
     secrets: &Secrets,
-    profile: &str,
+    owner: &Owner,
     username: &str,
     tokens: &Tokens,
 ) -> Result<(), SecretError> {
@@ -22,19 +22,13 @@ pub async fn remember(
         device_key: tokens.device_key.clone(),
     };
     secrets
-        .set(
-            secrets::session_account(profile, username),
-            remembered.to_bytes(),
-        )
+        .set(owner.session(username).name, remembered.to_bytes())
         .await
 }
 
-/// The device `username` signs in from with `profile`, when one was confirmed here.
-pub async fn device(secrets: &Secrets, profile: &str, username: &str) -> Option<Device> {
-    let bytes = secrets
-        .get(secrets::device_account(profile, username))
-        .await
-        .ok()??;
+/// The device `username` signs in from with `owner`, when one was confirmed here.
+pub async fn device(secrets: &Secrets, owner: &Owner, username: &str) -> Option<Device> {
+    let bytes = secrets.get_account(&owner.device(username)).await.ok()??;
     Device::from_bytes(&bytes)
 }
 
@@ -49,7 +43,7 @@ pub fn device_name() -> String {
 pub async fn keep_device(
     client: &CognitoClient,
     secrets: &Secrets,
-    profile: &str,
+    owner: &Owner,
     username: &str,
     tokens: &Tokens,
     remember: bool,
@@ -68,10 +62,7 @@ pub async fn keep_device(
             .map_err(|e| e.to_string())?;
     }
     secrets
-        .set(
-            secrets::device_account(profile, username),
-            confirmed.device.to_bytes(),
-        )
+        .set(owner.device(username).name, confirmed.device.to_bytes())
         .await
         .map_err(|e| e.to_string())
 }
@@ -80,18 +71,18 @@ pub async fn keep_device(
 pub async fn forget_device(
     client: &CognitoClient,
     secrets: &Secrets,
-    profile: &str,
+    owner: &Owner,
     username: &str,
     access: &crate::credentials::AccessToken,
 ) -> Result<(), String> {
-    if let Some(device) = device(secrets, profile, username).await {
+    if let Some(device) = device(secrets, owner, username).await {
         client
             .forget_device(access, &device.key)
             .await
             .map_err(|e| e.to_string())?;
     }
     secrets
-        .delete(secrets::device_account(profile, username))
+        .delete_account(&owner.device(username))
         .await
         .map_err(|e| e.to_string())
 }
@@ -108,15 +99,15 @@ pub enum Restored {
     Refused(CognitoError),
 }
 
-/// Fresh tokens from the sign-in remembered for `username` with `profile`.
+/// Fresh tokens from the sign-in remembered for `username` with `owner`.
 pub async fn restore(
     secrets: &Secrets,
     client: &CognitoClient,
-    profile: &str,
+    owner: &Owner,
     username: &str,
 ) -> Restored {
-    let account = secrets::session_account(profile, username);
-    let remembered = match secrets.remembered(account.clone()).await {
+    let account = owner.session(username);
+    let remembered = match secrets.remembered(&account).await {
         Ok(Some(remembered)) => remembered,
         Ok(None) => return Restored::Nothing,
         Err(e) => return Restored::StoreUnavailable(e),
@@ -132,7 +123,7 @@ pub async fn restore(
         Ok(tokens) => Restored::Tokens(tokens),
         Err(e) => {
             if e.kind() == Some(ErrorKind::InvalidRefreshToken)
-                && let Err(problem) = secrets.delete(account).await
+                && let Err(problem) = secrets.delete_account(&account).await
             {
                 tracing::info!(error = %problem, "a refused remembered sign-in could not be deleted");
             }
@@ -141,12 +132,10 @@ pub async fn restore(
     }
 }
 
-/// Forgets the sign-in remembered for `username` with `profile` (nothing remembered is
+/// Forgets the sign-in remembered for `username` with `owner` (nothing remembered is
 /// not an error).
-pub async fn forget(secrets: &Secrets, profile: &str, username: &str) -> Result<(), SecretError> {
-    secrets
-        .delete(secrets::session_account(profile, username))
-        .await
+pub async fn forget(secrets: &Secrets, owner: &Owner, username: &str) -> Result<(), SecretError> {
+    secrets.delete_account(&owner.session(username)).await
 }
 
 #[cfg(test)]
@@ -167,21 +156,19 @@ mod tests {
             crate::cognito::Timeouts::default(),
         )
         .expect("client");
+        let owner = Owner::new("p", client.client_id());
         assert!(matches!(
-            restore(&secrets, &client, "p", "alice").await,
+            restore(&secrets, &client, &owner, "alice").await,
             Restored::Nothing
         ));
-        forget(&secrets, "p", "alice")
+        forget(&secrets, &owner, "alice")
             .await
             .expect("forgetting nothing is fine");
         store
-            .set(
-                &secrets::session_account("p", "alice"),
-                b"not a remembered sign-in",
-            )
+            .set(&owner.session("alice").name, b"not a remembered sign-in")
             .expect("set");
         assert!(matches!(
-            restore(&secrets, &client, "p", "alice").await,
+            restore(&secrets, &client, &owner, "alice").await,
             Restored::Nothing
         ));
     }

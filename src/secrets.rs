@@ -85,34 +85,106 @@ impl Secrets {
     pub async fn delete(&self, account: String) -> Result<(), SecretError> {
         self.call(move |s| s.delete(&account)).await
     }
+}
 
-    /// The remembered sign-in filed under `account`, if any (an unreadable entry reads
-    /// as none).
-    pub async fn remembered(
-        &self,
-        account: String,
-    ) -> Result<Option<RememberedSignIn>, SecretError> {
-        Ok(self
-            .get(account)
-            .await?
-            .and_then(|bytes| RememberedSignIn::from_bytes(&bytes)))
+/// Whose entries: a profile and the app client it signs in with. A client belongs to one
+/// user pool, so a profile name reused for another pool (or client) finds nothing of the
+/// old one's, and its refresh token is never sent there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    profile: String,
+    client_id: String,
+}
+
+/// One entry's name, and the name it had before entries named the client (entries
+/// found only under that name are adopted: moved to the new one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub name: String,
+    legacy: String,
+}
+
+impl Owner {
+    pub fn new(profile: &str, client_id: &str) -> Self {
+        Self {
+            profile: profile.to_owned(),
+            client_id: client_id.to_owned(),
+        }
+    }
+
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// The remembered sign-in of `username`.
+    pub fn session(&self, username: &str) -> Account {
+        self.account(
+            &format!("{}/session", escape(username)),
+            &format!("{username}/session"),
+        )
+    }
+
+    /// The device `username` signs in from (a pool that tracks devices): its keys and
+    /// password.
+    pub fn device(&self, username: &str) -> Account {
+        self.account(
+            &format!("{}/device", escape(username)),
+            &format!("{username}/device"),
+        )
+    }
+
+    /// The app client's secret.
+    pub fn client_secret(&self) -> Account {
+        self.account("client-secret", "client-secret")
+    }
+
+    fn account(&self, what: &str, legacy_what: &str) -> Account {
+        Account {
+            name: format!(
+                "{}/{}/{what}",
+                escape(&self.profile),
+                escape(&self.client_id)
+            ),
+            legacy: format!("{}/{legacy_what}", self.profile),
+        }
     }
 }
 
-/// The account for a profile's remembered sign-in.
-pub fn session_account(profile: &str, username: &str) -> String {
-    format!("{profile}/{username}/session")
+/// Each part of a name escaped, so that no two owners or users share an entry.
+fn escape(part: &str) -> String {
+    part.replace('%', "%25").replace('/', "%2F")
 }
 
-/// The account for the device `username` signs in from with `profile` (a pool that
-/// tracks devices): its keys and password.
-pub fn device_account(profile: &str, username: &str) -> String {
-    format!("{profile}/{username}/device")
-}
+impl Secrets {
+    /// The entry, adopting one found only under its old name.
+    pub async fn get_account(&self, account: &Account) -> Result<Option<Vec<u8>>, SecretError> {
+        if let Some(bytes) = self.get(account.name.clone()).await? {
+            return Ok(Some(bytes));
+        }
+        let Some(bytes) = self.get(account.legacy.clone()).await? else {
+            return Ok(None);
+        };
+        self.set(account.name.clone(), bytes.clone()).await?;
+        self.delete(account.legacy.clone()).await?;
+        Ok(Some(bytes))
+    }
 
-/// The account for a profile's app client secret.
-pub fn client_secret_account(profile: &str) -> String {
-    format!("{profile}/client-secret")
+    /// Deletes the entry under both its names.
+    pub async fn delete_account(&self, account: &Account) -> Result<(), SecretError> {
+        self.delete(account.legacy.clone()).await?;
+        self.delete(account.name.clone()).await
+    }
+
+    /// The remembered sign-in in `account`, if any (an unreadable entry reads as none).
+    pub async fn remembered(
+        &self,
+        account: &Account,
+    ) -> Result<Option<RememberedSignIn>, SecretError> {
+        Ok(self
+            .get_account(account)
+            .await?
+            .and_then(|bytes| RememberedSignIn::from_bytes(&bytes)))
+    }
 }
 
 /// What the keyring keeps for a remembered sign-in: the refresh token and the internal
@@ -243,8 +315,36 @@ mod tests {
     }
 
     #[test]
-    fn accounts_name_profile_and_user() {
-        assert_eq!(session_account("経理", "alice"), "経理/alice/session");
-        assert_eq!(client_secret_account("work"), "work/client-secret");
+    fn accounts_name_profile_client_and_user_and_never_run_together() {
+        let owner = Owner::new("経理", "client1");
+        assert_eq!(owner.session("alice").name, "経理/client1/alice/session");
+        assert_eq!(owner.client_secret().name, "経理/client1/client-secret");
+        assert_ne!(
+            Owner::new("a/b", "c").session("d").name,
+            Owner::new("a", "b").session("c/d").name
+        );
+        assert_ne!(
+            owner.session("alice"),
+            Owner::new("経理", "client2").session("alice")
+        );
+    }
+
+    #[tokio::test]
+    async fn an_entry_under_its_old_name_is_adopted_once() {
+        let store = Arc::new(MemoryStore::default());
+        let secrets = Secrets::Store(Arc::clone(&store) as Arc<dyn SecretStore>);
+        store.set("work/alice/session", b"old").expect("set");
+        let account = Owner::new("work", "client1").session("alice");
+        assert_eq!(
+            secrets.get_account(&account).await,
+            Ok(Some(b"old".to_vec()))
+        );
+        assert_eq!(store.get("work/alice/session").expect("get"), None);
+        assert_eq!(
+            store.get(&account.name).expect("get"),
+            Some(b"old".to_vec())
+        );
+        secrets.delete_account(&account).await.expect("delete");
+        assert_eq!(secrets.get_account(&account).await, Ok(None));
     }
 }

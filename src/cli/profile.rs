@@ -86,13 +86,21 @@ pub struct SetArgs {
 }
 
 /// Reads the secret from stdin and files it in the keyring under the profile.
-async fn store_client_secret(profile: &str, lang: Lang) -> Result<(), CliError> {
+fn profile_client_id(config: &crate::config::Config, name: &str) -> String {
+    config
+        .profiles
+        .get(name)
+        .map(|p| p.client_id.clone())
+        .unwrap_or_default()
+}
+
+async fn store_client_secret(owner: &secrets::Owner, lang: Lang) -> Result<(), CliError> {
     let mut line = String::new();
     std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)
         .map_err(|e| CliError::usage(t::cannot_read_client_secret(&e, lang)))?;
     let secret = line.trim().to_owned();
     zeroize::Zeroize::zeroize(&mut line);
-    let account = secrets::client_secret_account(profile);
+    let account = owner.client_secret().name;
     let result = if secret.is_empty() {
         Secrets::Keyring.delete(account).await
     } else {
@@ -122,7 +130,9 @@ pub(super) async fn run(context: &Context, action: ProfileAction) -> Result<(), 
                 config.default_profile = Some(args.name.clone());
             }
             if args.client_secret_stdin {
-                store_client_secret(&args.name, lang).await?;
+                let owner =
+                    secrets::Owner::new(&args.name, &profile_client_id(&config, &args.name));
+                store_client_secret(&owner, lang).await?;
             }
             config
                 .save(&context.config_path)

@@ -224,7 +224,10 @@ impl App {
             .clicked()
         {
             let secrets = self.secrets.clone();
-            let profile = self.profile_name.clone();
+            let owner = match &self.conn {
+                ConnSlot::Ready(conn) => conn.owner(),
+                _ => crate::secrets::Owner::new(&self.profile_name, ""),
+            };
             let username = match &self.session {
                 crate::session::SessionState::SignedIn { username, .. } => username.clone(),
                 crate::session::SessionState::SignedOut { .. } => String::new(),
@@ -234,7 +237,7 @@ impl App {
             let promise = self.with_access(move |client, access| async move {
                 // The device is kept under the name typed at sign-in.
                 let name = if typed.is_empty() { username } else { typed };
-                crate::account::forget_device(&client, &secrets, &profile, &name, &access)
+                crate::account::forget_device(&client, &secrets, &owner, &name, &access)
                     .await
                     .map_err(CognitoError::InvalidInput)
             });

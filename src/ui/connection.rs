@@ -43,6 +43,13 @@ pub struct Connection {
     pub(super) refresher: Option<tokio::task::JoinHandle<()>>,
 }
 
+impl Connection {
+    /// Whose secrets this connection's are: its profile and app client.
+    pub fn owner(&self) -> crate::secrets::Owner {
+        crate::secrets::Owner::new(&self.profile_name, self.client.client_id())
+    }
+}
+
 impl Drop for Connection {
     fn drop(&mut self) {
         if let Some(refresher) = self.refresher.take() {
@@ -230,13 +237,13 @@ impl App {
         let Some(username) = conn.profile.username.clone() else {
             return;
         };
-        let profile = conn.profile_name.clone();
+        let owner = conn.owner();
         let secrets = self.secrets.clone();
         let client = conn.client.clone();
         let session = Arc::clone(&conn.session);
         let lang = self.lang;
         self.sign_in.restoring = Some(self.tasks.spawn(async move {
-            match account::restore(&secrets, &client, &profile, &username).await {
+            match account::restore(&secrets, &client, &owner, &username).await {
                 Restored::Tokens(tokens) => {
                     session.begin(tokens).await;
                     None
@@ -265,11 +272,7 @@ impl App {
         }
         let session = Arc::clone(&conn.session);
         let secrets = self.secrets.clone();
-        let remembered = conn
-            .profile
-            .username
-            .clone()
-            .map(|u| (conn.profile_name.clone(), u));
+        let remembered = conn.profile.username.clone().map(|u| (conn.owner(), u));
         // The note that a sign-in is remembered goes with it (the CLI reads it to
         // explain a secret store out of reach).
         if let Some(username) = conn.profile.username.clone()
@@ -283,8 +286,8 @@ impl App {
         }
         let ctx = self.tasks.ctx().clone();
         self.tasks.detach(async move {
-            if let Some((profile, username)) = remembered
-                && let Err(e) = account::forget(&secrets, &profile, &username).await
+            if let Some((owner, username)) = remembered
+                && let Err(e) = account::forget(&secrets, &owner, &username).await
             {
                 tracing::info!(error = %e, "the remembered sign-in could not be deleted");
             }
@@ -333,7 +336,10 @@ pub(super) async fn open_connection(
     let secret = if profile.local_stack {
         None
     } else {
-        match secrets.get(secrets::client_secret_account(&name)).await {
+        match secrets
+            .get_account(&secrets::Owner::new(&name, &profile.client_id).client_secret())
+            .await
+        {
             Ok(Some(mut bytes)) => {
                 let secret = String::from_utf8(bytes.clone()).ok().map(ClientSecret::new);
                 zeroize::Zeroize::zeroize(&mut bytes);

@@ -83,7 +83,7 @@ impl App {
             client
                 .confirm_forgot_password(&username, &code, &password)
                 .await?;
-            let device = crate::account::device(&keep.secrets, &keep.profile, &username).await;
+            let device = crate::account::device(&keep.secrets, &keep.owner, &username).await;
             let (step, flow) = client
                 .sign_in_from_device(&plan, &username, &password, device.as_ref())
                 .await?;

@@ -24,7 +24,7 @@ pub(super) struct Remember {
 pub(super) struct Keep {
     pub(super) client: crate::cognito::CognitoClient,
     pub(super) secrets: Secrets,
-    pub(super) profile: String,
+    pub(super) owner: crate::secrets::Owner,
     pub(super) username: String,
     pub(super) remember_session: bool,
     pub(super) remember_device: bool,
@@ -41,7 +41,7 @@ pub(super) async fn finish(step: AuthStep, session: Arc<Session>, keep: Keep) ->
             if let Err(problem) = account::keep_device(
                 &keep.client,
                 &keep.secrets,
-                &keep.profile,
+                &keep.owner,
                 &keep.username,
                 &tokens,
                 keep.remember_device,
@@ -51,13 +51,11 @@ pub(super) async fn finish(step: AuthStep, session: Arc<Session>, keep: Keep) ->
                 crate::logging::note_problem(format!("this device could not be kept: {problem}"));
             }
             let username = keep.username.clone();
-            let remember = keep
-                .remember_session
-                .then_some((keep.secrets, keep.profile));
+            let remember = keep.remember_session.then_some((keep.secrets, keep.owner));
             let mut remember_problem = None;
             let asked = remember.is_some();
-            if let Some((secrets, profile)) = remember
-                && let Err(e) = account::remember(&secrets, &profile, &username, &tokens).await
+            if let Some((secrets, owner)) = remember
+                && let Err(e) = account::remember(&secrets, &owner, &username, &tokens).await
             {
                 remember_problem = Some(e.to_string());
             }

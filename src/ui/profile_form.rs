@@ -221,6 +221,29 @@ impl Draft {
 }
 
 impl App {
+    /// Deletes a profile and everything filed for it in the secret store: the client
+    /// secret and each user's remembered sign-in and device.
+    fn delete_profile(&mut self, original: &str) {
+        let removed = self.config.profiles.remove(original);
+        let mut users = self.config.remembered.remove(original).unwrap_or_default();
+        users.extend(removed.as_ref().and_then(|p| p.username.clone()));
+        self.save_config();
+        let secrets = self.secrets.clone();
+        let owner = secrets::Owner::new(
+            original,
+            removed.as_ref().map_or("", |p| p.client_id.as_str()),
+        );
+        let mut accounts = vec![owner.client_secret()];
+        for user in &users {
+            accounts.extend([owner.session(user), owner.device(user)]);
+        }
+        self.tasks.detach(async move {
+            for account in &accounts {
+                let _ = secrets.delete_account(account).await;
+            }
+        });
+    }
+
     pub(super) fn profile_form(&mut self, ui: &mut egui::Ui, names: &[String]) {
         let lang = self.lang;
         let Some(mut draft) = self.settings.draft.clone() else {
@@ -397,13 +420,7 @@ impl App {
                 if original != self.profile_name
                     && ui.button(lang.text(t::DELETE_PROFILE)).clicked()
                 {
-                    self.config.profiles.remove(&original);
-                    self.save_config();
-                    let secrets = self.secrets.clone();
-                    let account = secrets::client_secret_account(&original);
-                    self.tasks.detach(async move {
-                        let _ = secrets.delete(account).await;
-                    });
+                    self.delete_profile(&original);
                     self.settings.draft = None;
                     replaced = true;
                     return;

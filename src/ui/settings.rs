@@ -287,7 +287,9 @@ impl App {
         let secret_changed = !secret.is_empty();
         if secret_changed {
             let secrets = self.secrets.clone();
-            let account = secrets::client_secret_account(&name);
+            let account = secrets::Owner::new(&name, &profile.client_id)
+                .client_secret()
+                .name;
             self.settings.pending = Some(self.tasks.spawn(async move {
                 secrets
                     .set(account, secret.into_bytes())

@@ -271,7 +271,7 @@ impl App {
         Keep {
             client: conn.client.clone(),
             secrets: self.secrets.clone(),
-            profile: conn.profile_name.clone(),
+            owner: conn.owner(),
             username: username.to_owned(),
             remember_session: self.sign_in.remember.session,
             remember_device: self.sign_in.remember.device,
@@ -293,7 +293,7 @@ impl App {
         let keep = self.keep(conn, &username);
         self.sign_in.error = None;
         let (pending, abort) = self.tasks.spawn_abortable(async move {
-            let device = account::device(&keep.secrets, &keep.profile, &username).await;
+            let device = account::device(&keep.secrets, &keep.owner, &username).await;
             let (step, flow) = client
                 .sign_in_from_device(&plan, &username, &password, device.as_ref())
                 .await?;

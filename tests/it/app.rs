@@ -576,6 +576,10 @@ fn remember_me_without_a_keyring_says_so_where_the_person_lands_until_dismissed(
     assert!(app.query_by_label_contains(sentence).is_none());
 }
 
+fn demo_owner() -> receipt_desk::secrets::Owner {
+    receipt_desk::secrets::Owner::new("Local demo", &receipt_desk::ui::demo_profile().client_id)
+}
+
 #[test]
 fn remember_me_keeps_the_refresh_token_in_the_store_and_signs_in_on_restart() {
     let fixture = Fixture::new();
@@ -585,7 +589,7 @@ fn remember_me_keeps_the_refresh_token_in_the_store_and_signs_in_on_restart() {
     app.step();
     sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
     assert!(app.state().is_signed_in());
-    let account = receipt_desk::secrets::session_account("Local demo", "demo");
+    let account = demo_owner().session("demo").name;
     let stored = fixture
         .store
         .get(&account)
@@ -626,7 +630,7 @@ fn remember_me_keeps_the_refresh_token_in_the_store_and_signs_in_on_restart() {
 fn a_remembered_sign_in_the_server_refuses_is_deleted_with_a_sentence() {
     let fixture = Fixture::new();
     drop(fixture.app(Lang::En));
-    let account = receipt_desk::secrets::session_account("Local demo", "demo");
+    let account = demo_owner().session("demo").name;
     let stale = receipt_desk::secrets::RememberedSignIn {
         refresh: receipt_desk::credentials::RefreshToken::new("not-a-refresh-token"),
         username: "demo".to_owned(),
@@ -1626,7 +1630,9 @@ fn a_remembered_device_signs_in_without_the_mfa_code_next_time() {
         app.state().session_state()
     );
     // The device's keys and password went to the secret store, never to a file.
-    let account = receipt_desk::secrets::device_account("peer", cast::TINA);
+    let account = receipt_desk::secrets::Owner::new("peer", "devicealwaysclient00000001")
+        .device(cast::TINA)
+        .name;
     let kept = fixture
         .store
         .get(&account)

@@ -57,6 +57,7 @@ pub(super) async fn sign_in(
         }
     }
     Ok(SignedIn {
+        owner: crate::secrets::Owner::new(&name, client.client_id()),
         profile: name,
         username,
         tokens,

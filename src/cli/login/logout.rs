@@ -10,7 +10,7 @@ use crate::cognito::{CognitoError, ErrorKind, Revocation};
 use crate::i18n;
 use crate::i18n::cli::logout as t;
 
-use crate::secrets::{self, Secrets};
+use crate::secrets::Secrets;
 
 pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Result<(), CliError> {
     let lang = context.lang;
@@ -22,8 +22,8 @@ pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Resu
     else {
         return Err(CliError::usage(lang.text(t::NO_ONE_SIGNED_IN)));
     };
-    let account = secrets::session_account(&opened.name, &username);
-    let stored = match Secrets::Keyring.remembered(account.clone()).await {
+    let account = opened.owner().session(&username);
+    let stored = match Secrets::Keyring.remembered(&account).await {
         Ok(stored) => stored,
         Err(e) if opened.config.is_remembered(&opened.name, &username) => {
             return Err(CliError::failure(keyring_problem(&e, lang)));
@@ -39,7 +39,7 @@ pub(in crate::cli) async fn logout(context: &Context, args: &LogoutArgs) -> Resu
         return Ok(());
     };
     // The local part always happens: the keyring entry goes first.
-    let deleted = Secrets::Keyring.delete(account).await;
+    let deleted = Secrets::Keyring.delete_account(&account).await;
     let mut remote_problems = Vec::new();
     match opened
         .client

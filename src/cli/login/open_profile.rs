@@ -18,6 +18,13 @@ pub(super) struct OpenedProfile {
     pub(super) client: CognitoClient,
 }
 
+impl OpenedProfile {
+    /// Whose keyring entries are this profile's: its name and app client.
+    pub(super) fn owner(&self) -> secrets::Owner {
+        secrets::Owner::new(&self.name, self.client.client_id())
+    }
+}
+
 pub(super) async fn open_profile(context: &Context) -> Result<OpenedProfile, CliError> {
     let lang = context.lang;
     let config = context.load_config()?;
@@ -38,7 +45,7 @@ pub(super) async fn open_profile(context: &Context) -> Result<OpenedProfile, Cli
     {
         Some(secret) => Some(ClientSecret::new(secret)),
         None => crate::secrets::Secrets::Keyring
-            .get(secrets::client_secret_account(&name))
+            .get_account(&secrets::Owner::new(&name, &profile.client_id).client_secret())
             .await
             .ok()
             .flatten()

@@ -34,7 +34,7 @@ pub(super) fn keyring_problem(error: &SecretError, lang: Lang) -> String {
 pub(super) async fn remember(signed_in: &SignedIn) -> Result<(), SecretError> {
     account::remember(
         &Secrets::Keyring,
-        &signed_in.profile,
+        &signed_in.owner,
         &signed_in.username,
         &signed_in.tokens,
     )
@@ -70,8 +70,13 @@ pub(super) async fn restore(
     };
     let noted = opened.config.is_remembered(&opened.name, &username);
     let spinner = Spinner::start(context.lang.text(t::RESTORING));
-    let restored =
-        account::restore(&Secrets::Keyring, &opened.client, &opened.name, &username).await;
+    let restored = account::restore(
+        &Secrets::Keyring,
+        &opened.client,
+        &opened.owner(),
+        &username,
+    )
+    .await;
     drop(spinner);
     match restored {
         account::Restored::Tokens(tokens) => Restored::Tokens(tokens),

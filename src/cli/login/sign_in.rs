@@ -11,6 +11,8 @@ use crate::i18n::cli::login as t;
 /// Who signed in with which profile, and their tokens.
 pub(super) struct SignedIn {
     pub(super) profile: String,
+    /// Whose keyring entries the sign-in's are (the profile and its app client).
+    pub(super) owner: crate::secrets::Owner,
     pub(super) username: String,
     pub(super) tokens: Tokens,
 }
@@ -45,7 +47,8 @@ pub(super) async fn sign_in(
     tracing::info!(profile = %name, endpoint = %client.endpoint(), "signing in");
     let spinner = Spinner::start(lang.text(t::SIGNING_IN));
     let secrets = crate::secrets::Secrets::Keyring;
-    let device = crate::account::device(&secrets, &name, &username).await;
+    let owner = crate::secrets::Owner::new(&name, client.client_id());
+    let device = crate::account::device(&secrets, &owner, &username).await;
     let (mut step, flow) = client
         .sign_in_from_device(&profile.flow_plan(), &username, &password, device.as_ref())
         .await
@@ -66,7 +69,7 @@ pub(super) async fn sign_in(
     if let Err(problem) = crate::account::keep_device(
         &client,
         &secrets,
-        &name,
+        &owner,
         &username,
         &tokens,
         remember_device,
@@ -89,6 +92,7 @@ pub(super) async fn sign_in(
     }
     Ok(SignedIn {
         profile: name,
+        owner,
         username,
         tokens,
     })
