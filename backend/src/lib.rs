@@ -34,6 +34,10 @@ pub struct ConvertSettings {
     pub async_threshold_pages: usize,
     /// More PDFs than this are queued without opening them.
     pub inline_max_pdfs: usize,
+    /// A job converted while the request waits that has not finished by then (from the
+    /// request's start) is queued instead, so the answer comes before API Gateway's
+    /// 29 s; pages already written are written again, under the same keys.
+    pub inline_deadline: std::time::Duration,
     /// How long a result URL stays valid.
     pub url_ttl_seconds: u64,
     /// Pages larger than this many pixels on a side are refused (a hostile `MediaBox`).
@@ -65,6 +69,7 @@ impl Default for ConvertSettings {
             quality: 85,
             async_threshold_pages: 20,
             inline_max_pdfs: 10,
+            inline_deadline: std::time::Duration::from_secs(20),
             url_ttl_seconds: 15 * 60,
             max_side_pixels: 12_000,
             max_pdf_bytes: 100 * 1024 * 1024,

@@ -115,6 +115,7 @@ pub(super) async fn serve(args: ServeArgs, lang: Lang) -> Result<(), CliError> {
         leeway_seconds: local::authorizer::LEEWAY_SECONDS,
         demo_data: args.s3_endpoint.is_none(),
         s3_endpoint: args.s3_endpoint,
+        limits: local::HttpLimits::default(),
     };
     let stack = local::start(options)
         .await

@@ -10,6 +10,7 @@
 pub mod authorizer;
 pub mod demo;
 mod http;
+pub use http::serve::Limits as HttpLimits;
 pub mod idp;
 mod ids;
 pub mod tokens;
@@ -77,6 +78,8 @@ pub struct StackOptions {
     /// Read PDFs and write pages through this S3 API (moto, MinIO, AWS) instead of the
     /// data folder's buckets; credentials and region from the `AWS_*` environment.
     pub s3_endpoint: Option<Url>,
+    /// The HTTP server's deadline for a request's head and its connection cap.
+    pub limits: HttpLimits,
 }
 
 impl StackOptions {
@@ -92,6 +95,7 @@ impl StackOptions {
             leeway_seconds: authorizer::LEEWAY_SECONDS,
             demo_data: true,
             s3_endpoint: None,
+            limits: HttpLimits::default(),
         }
     }
 
@@ -238,16 +242,13 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
         signer,
     });
     let router = http::router(shared);
+    let limits = options.limits;
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::error!(error = %e, "the local stack stopped");
-        }
+        let stop = async {
+            let _ = stopped.await;
+        };
+        http::serve::serve(listener, router, stop, limits).await;
         workers.abort();
     });
     Ok(RunningStack {

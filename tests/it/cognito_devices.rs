@@ -11,7 +11,6 @@ use receipt_desk::cognito::{
     Tokens,
 };
 use receipt_desk::credentials::Password;
-use receipt_desk::totp;
 use support::{PASSWORD, Peer, cast};
 
 const ALWAYS: &str = "devicealwaysclient00000001";
@@ -61,8 +60,7 @@ async fn sign_in_tina(
         AuthStep::SignedIn(tokens) => (tokens, false),
         AuthStep::Challenge(challenge) => {
             assert_eq!(challenge.name, "SOFTWARE_TOKEN_MFA");
-            let secret = totp::base32_decode(cast::TOTP_SECRET).expect("base32");
-            let code = totp::code(&secret, support::now_seconds(), 6);
+            let code = support::unused_code(peer, cast::TOTP_SECRET);
             match client
                 .respond(&challenge, &ChallengeAnswer::Code(code))
                 .await

@@ -25,3 +25,4 @@ mod local_stack;
 mod oauth;
 mod render_budget;
 mod session;
+mod stand_in;

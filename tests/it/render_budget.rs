@@ -392,3 +392,43 @@ async fn serve_stops_on_ctrl_c_while_a_hostile_pdf_renders() {
         "the render process {renderer} died with serve"
     );
 }
+
+/// An inline conversion still running at its deadline is queued instead (API Gateway
+/// cuts at 29 s): the answer is a 202 and the job ends with the same outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inline_conversion_past_its_deadline_turns_into_a_job() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join(BUCKET).join("in");
+    std::fs::create_dir_all(&dir).expect("bucket folder");
+    // Its render runs to the PDF's whole budget (5 s), past the 1 s deadline.
+    std::fs::write(dir.join("deep-nesting.pdf"), hostile::deep_nesting(30)).expect("write");
+    let (backend, _workers) = backend(
+        root.path(),
+        ConvertSettings {
+            inline_deadline: Duration::from_secs(1),
+            render_budget_per_pdf: Duration::from_secs(5),
+            render_budget_per_page: Duration::from_secs(5),
+            ..settings()
+        },
+    );
+    let answer = backend
+        .convert(&caller(), REQUEST, "http://127.0.0.1/Prod")
+        .await;
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    let job = answer.body["job_id"].as_str().expect("job id").to_owned();
+    let mut status = None;
+    for _ in 0..4 {
+        let answer = backend.job_status(&caller(), &job, true).await;
+        let polled: JobStatus = serde_json::from_value(answer.body).expect("status");
+        let finished = polled.done == polled.total;
+        status = Some(polled);
+        if finished {
+            break;
+        }
+    }
+    let status = status.expect("polled");
+    assert_eq!((status.done, status.total), (1, 1));
+    let nesting = failure(&status.results.failed, "in/deep-nesting.pdf");
+    assert_eq!(nesting.reason.as_deref(), Some(reason::RENDER_TIMEOUT));
+}

@@ -16,6 +16,7 @@ impl Backend {
     /// `status_base` is the API stage's URL (`https://…/Prod`): a queued job's status URL
     /// is `{status_base}/jobs/{id}`.
     pub async fn convert(&self, caller: &Caller, body: &[u8], status_base: &str) -> Answer {
+        let deadline = tokio::time::Instant::now() + self.settings.inline_deadline;
         let request = match ConvertRequest::parse(body) {
             Ok(request) => request,
             Err(message) => return Answer::error(400, message),
@@ -29,12 +30,30 @@ impl Backend {
         };
         tracing::info!(bucket = %request.source_bucket, prefix = %request.pdf_prefix, pdfs = pdfs.len(), "convert");
         if pdfs.len() <= self.settings.inline_max_pdfs {
-            // Open them: a few PDFs of a few pages are converted right away.
+            match tokio::time::timeout_at(deadline, self.convert_inline(&request, &pdfs)).await {
+                Ok(Some(answer)) => return answer,
+                Ok(None) => {}
+                Err(_) => {
+                    // Render processes are killed as their futures drop.
+                    tracing::info!(
+                        pdfs = pdfs.len(),
+                        "the inline conversion ran out of time: queued"
+                    );
+                }
+            }
+        }
+        self.enqueue(caller, request, pdfs, status_base).await
+    }
+
+    /// A few PDFs of a few pages, converted right away; `None` when they hold more pages
+    /// than that (the job is queued).
+    async fn convert_inline(&self, request: &ConvertRequest, pdfs: &[String]) -> Option<Answer> {
+        {
             let mut opened = Vec::new();
             let mut outcomes = Vec::new();
             let mut pages = 0_usize;
-            for key in &pdfs {
-                match self.read_pdf(&request, key).await {
+            for key in pdfs {
+                match self.read_pdf(request, key).await {
                     Ok(Ok(bytes)) => {
                         // Counted in a render process, within a page's budget.
                         let counted = self.count_pages(&bytes).await;
@@ -46,20 +65,19 @@ impl Backend {
                         pages: Vec::new(),
                         failed: vec![failed],
                     }),
-                    Err(e) => return Answer::error(502, format!("cannot read {key}: {e}")),
+                    Err(e) => return Some(Answer::error(502, format!("cannot read {key}: {e}"))),
                 }
             }
             if pages <= self.settings.async_threshold_pages {
-                let converted = opened.into_iter().map(|(key, bytes, counted)| {
-                    let request = &request;
-                    async move { self.convert_counted(request, &key, bytes, counted).await }
+                let converted = opened.into_iter().map(|(key, bytes, counted)| async move {
+                    self.convert_counted(request, &key, bytes, counted).await
                 });
                 outcomes.extend(futures_join_all(converted).await);
                 outcomes.sort_by(|a, b| a.source_key.cmp(&b.source_key));
-                return Answer::ok(self.results(&request.source_bucket, &outcomes));
+                return Some(Answer::ok(self.results(&request.source_bucket, &outcomes)));
             }
         }
-        self.enqueue(caller, request, pdfs, status_base).await
+        None
     }
 
     /// Every `.pdf` key under the prefix, in key order.

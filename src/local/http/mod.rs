@@ -6,6 +6,7 @@
 mod api;
 mod downloads;
 mod oauth;
+pub mod serve;
 mod user_pool;
 
 use std::sync::Arc;

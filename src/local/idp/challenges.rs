@@ -14,7 +14,6 @@ use super::secret_hash::check_secret_hash;
 use super::{Idp, State, constant_time_eq};
 use crate::cognito::srp;
 use crate::local::ids::random_bytes;
-use crate::totp;
 
 /// A sign-in waiting for the answer to `challenge`.
 pub(super) struct Session {
@@ -30,6 +29,9 @@ pub(super) struct Session {
     pub(super) totp_verified: bool,
     /// The `DEVICE_KEY` the sign-in came with: the tokens at the end are this device's.
     pub(super) device_key: Option<String>,
+    /// An SRP challenge given for a user who does not exist (a client that hides who
+    /// has an account): its proof is refused as a wrong password.
+    pub(super) decoy: bool,
 }
 
 /// An SRP sign-in between `USER_SRP_AUTH` and `PASSWORD_VERIFIER`.
@@ -88,6 +90,7 @@ impl Idp {
                 totp_pending: None,
                 totp_verified: false,
                 device_key: device.map(str::to_owned),
+                decoy: false,
             },
         );
         id
@@ -232,6 +235,10 @@ impl Idp {
                 ),
             ));
         }
+        if session.decoy {
+            state.sessions.remove(session_id);
+            return Err(not_authorized("Incorrect username or password."));
+        }
         let username = session.username.clone();
         let device = session.device_key.clone();
         let device = device.as_deref();
@@ -255,13 +262,13 @@ impl Idp {
                     .ok_or_else(invalid)?;
                 // Locked out or disabled since the challenge began: no proof is checked
                 // (many challenges opened before a lockout must not each get a guess).
-                if let Some(user) = state.users.get(&username) {
-                    if user.lockout.is_locked(now) {
-                        return Err(not_authorized("Password attempts exceeded"));
-                    }
-                    if user.config.status == UserStatus::Disabled {
-                        return Err(not_authorized("User is disabled."));
-                    }
+                // (The account's state is told after the proof, in `right_password`.)
+                if state
+                    .users
+                    .get(&username)
+                    .is_some_and(|u| u.lockout.is_locked(now))
+                {
+                    return Err(not_authorized("Password attempts exceeded"));
                 }
                 let block =
                     srp::decode_secret_block(text(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?)
@@ -347,22 +354,23 @@ impl Idp {
             }
             "SOFTWARE_TOKEN_MFA" => {
                 let code = text(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
-                let secret = state
+                let user = state
                     .users
-                    .get(&username)
-                    .and_then(|u| u.config.totp_secret.as_deref())
-                    .and_then(totp::base32_decode)
+                    .get_mut(&username)
+                    .filter(|u| u.config.totp_secret.is_some())
                     .ok_or_else(invalid)?;
-                // The current step and one either side, for clock skew.
-                let matches = [-1_i64, 0, 1].iter().any(|step| {
-                    let at = (now + step * totp::STEP_SECONDS.cast_signed()).max(0) as u64;
-                    constant_time_eq(totp::code(&secret, at, 6).as_bytes(), code.as_bytes())
-                });
-                if !matches {
-                    return Err(refuse(
-                        "CodeMismatchException",
-                        "Invalid code received for user",
-                    ));
+                match super::mfa::check_sign_in_code(user, code, now) {
+                    Ok(()) => {}
+                    Err(super::mfa::CodeRefused::Locked) => {
+                        state.sessions.remove(session_id);
+                        return Err(not_authorized("Password attempts exceeded"));
+                    }
+                    Err(super::mfa::CodeRefused::Mismatch) => {
+                        return Err(refuse(
+                            "CodeMismatchException",
+                            "Invalid code received for user",
+                        ));
+                    }
                 }
                 state.sessions.remove(session_id);
                 self.signed_in(&mut state, &username, client, device, now)

@@ -62,6 +62,10 @@ impl Idp {
         if let Some(metadata) = metadata {
             result["NewDeviceMetadata"] = metadata;
         }
+        state
+            .revocations
+            .given(username, &origin, now + client.refresh_token_seconds, now);
+        self.save_revocations(state);
         Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
     }
 

@@ -9,9 +9,20 @@ const FAILURES_BEFORE_LOCKOUT: u32 = 5;
 pub(super) struct Lockout {
     failures: u32,
     locked_until: i64,
+    /// The first lockout's length in seconds, 0 meaning 1 (passwords).
+    first_seconds: i64,
 }
 
 impl Lockout {
+    /// For authenticator codes, which are much easier to guess than a password (one in
+    /// a million, three valid at once): from the fifth wrong code, a minute, doubling.
+    pub(super) fn for_codes() -> Self {
+        Self {
+            first_seconds: 60,
+            ..Self::default()
+        }
+    }
+
     pub(super) fn is_locked(&self, now: i64) -> bool {
         now < self.locked_until
     }
@@ -22,7 +33,7 @@ impl Lockout {
         if self.failures >= FAILURES_BEFORE_LOCKOUT {
             // 1 s, then doubling, up to 15 minutes.
             let exponent = (self.failures - FAILURES_BEFORE_LOCKOUT).min(10);
-            self.locked_until = now + (1_i64 << exponent).min(900);
+            self.locked_until = now + ((1_i64 << exponent) * self.first_seconds.max(1)).min(900);
             return true;
         }
         false

@@ -9,15 +9,54 @@ use super::{Idp, State, constant_time_eq};
 use crate::local::ids::random_bytes;
 use crate::totp;
 
-/// Whether `code` is the app's code now, or one step either side (clock skew).
-fn code_matches(secret: &str, code: &str, now: i64) -> bool {
-    let Some(key) = totp::base32_decode(secret) else {
-        return false;
-    };
-    [-1_i64, 0, 1].iter().any(|step| {
+/// The time step whose code `code` is: now, or one step either side (clock skew).
+fn matching_step(secret: &str, code: &str, now: i64) -> Option<u64> {
+    let key = totp::base32_decode(secret)?;
+    let code = code.trim();
+    [-1_i64, 0, 1].iter().find_map(|step| {
         let at = (now + step * totp::STEP_SECONDS.cast_signed()).max(0) as u64;
         constant_time_eq(totp::code(&key, at, 6).as_bytes(), code.as_bytes())
+            .then_some(at / totp::STEP_SECONDS)
     })
+}
+
+fn code_matches(secret: &str, code: &str, now: i64) -> bool {
+    matching_step(secret, code, now).is_some()
+}
+
+/// Why a sign-in's authenticator code was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum CodeRefused {
+    /// Too many wrong codes lately (the same schedule as wrong passwords).
+    Locked,
+    /// Wrong, or a code already used (each code signs in once).
+    Mismatch,
+}
+
+/// Checks a sign-in's authenticator code for `user`: wrong codes count towards a
+/// lockout of their own (a right password does not end it), and a code, once used,
+/// is refused, as is any older one.
+pub(super) fn check_sign_in_code(
+    user: &mut super::users::User,
+    code: &str,
+    now: i64,
+) -> Result<(), CodeRefused> {
+    if user.code_lockout.is_locked(now) {
+        return Err(CodeRefused::Locked);
+    }
+    let secret = user.config.totp_secret.as_deref().unwrap_or_default();
+    match matching_step(secret, code, now) {
+        Some(step) if user.last_code_step.is_none_or(|used| step > used) => {
+            user.last_code_step = Some(step);
+            user.code_lockout.right_password();
+            Ok(())
+        }
+        Some(_) => Err(CodeRefused::Mismatch),
+        None => {
+            user.code_lockout.wrong_password(now);
+            Err(CodeRefused::Mismatch)
+        }
+    }
 }
 
 fn mismatch() -> IdpError {

@@ -14,7 +14,6 @@ use sha2::{Digest as _, Sha256};
 use super::config::{ClientConfig, Mfa, UserStatus};
 use super::{Idp, constant_time_eq};
 use crate::local::ids::random_bytes;
-use crate::totp;
 
 /// How long a code from `/oauth2/authorize` lives (Cognito: 5 minutes).
 const CODE_SECONDS: i64 = 300;
@@ -173,16 +172,17 @@ impl Idp {
             .users
             .get_mut(&username)
             .unwrap_or_else(|| unreachable!("resolved above"));
-        match user.config.status {
-            UserStatus::Disabled => return Ok(again("User is disabled.")),
-            UserStatus::Unconfirmed => return Ok(again("User is not confirmed.")),
-            _ => {}
-        }
         if user.lockout.is_locked(now) {
             return Ok(again("Password attempts exceeded"));
         }
         if !constant_time_eq(user.config.password.as_bytes(), password.as_bytes()) {
             return Ok(again(&Self::wrong_password(user, now).message));
+        }
+        // The account's state is told only to someone who knows the password.
+        match user.config.status {
+            UserStatus::Disabled => return Ok(again("User is disabled.")),
+            UserStatus::Unconfirmed => return Ok(again("User is not confirmed.")),
+            _ => {}
         }
         user.lockout.right_password();
         if matches!(
@@ -226,20 +226,17 @@ impl Idp {
             .get(&login.request.client_id)
             .ok_or("the app client is gone")?
             .clone();
-        let secret = state
+        let user = state
             .users
-            .get(&username)
-            .and_then(|u| u.config.totp_secret.as_deref())
-            .and_then(totp::base32_decode)
+            .get_mut(&username)
+            .filter(|u| u.config.totp_secret.is_some())
             .ok_or("the user has no authenticator")?;
-        let matches = [-1_i64, 0, 1].iter().any(|step| {
-            let at = (now + step * totp::STEP_SECONDS.cast_signed()).max(0) as u64;
-            constant_time_eq(
-                totp::code(&secret, at, 6).as_bytes(),
-                code.trim().as_bytes(),
-            )
-        });
-        if !matches {
+        let checked = super::mfa::check_sign_in_code(user, code, now);
+        if checked == Err(super::mfa::CodeRefused::Locked) {
+            state.logins.remove(ticket);
+            return Err("Password attempts exceeded. Start the sign-in again from the app.".into());
+        }
+        if checked.is_err() {
             let spent = state.logins.get_mut(ticket).is_none_or(|login| {
                 login.wrong_codes += 1;
                 login.wrong_codes >= CODE_TRIES

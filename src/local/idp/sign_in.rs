@@ -56,56 +56,47 @@ impl Idp {
         }
     }
 
-    /// The user behind what was typed, after the secret hash and the checks that come
-    /// before any password: disabled, unconfirmed, locked out.
+    /// The user behind what was typed, after the secret hash and the lockout: the only
+    /// checks before the password. An unknown user is `None` when the client hides who
+    /// has an account (the caller then refuses as for a wrong password); the account's
+    /// state (disabled, unconfirmed) is told only after the password (`right_password`).
     fn sign_in_user(
         &self,
         state: &State,
         client: &ClientConfig,
         parameters: &Value,
         now: i64,
-    ) -> Result<String, IdpError> {
+    ) -> Result<Option<String>, IdpError> {
         let typed = text(parameters, "USERNAME")?;
-        let username = self.resolve(state, typed).ok_or_else(|| {
-            if client.prevent_user_existence_errors {
-                // As a wrong password, so nobody learns who has an account.
-                not_authorized("Incorrect username or password.")
-            } else {
-                refuse("UserNotFoundException", "User does not exist.")
-            }
-        })?;
-        // Cognito hashes the identifier as typed at sign-in.
+        // Cognito hashes the identifier as typed at sign-in; checked first, so that
+        // without the client's secret nothing tells a user from a stranger.
         check_secret_hash(
             client,
             typed,
             parameters["SECRET_HASH"].as_str(),
             &format!("Unable to verify secret hash for client {}", client.id),
         )?;
-        let user = state
-            .users
-            .get(&username)
-            .unwrap_or_else(|| unreachable!("resolved above"));
-        match user.config.status {
-            UserStatus::Disabled => return Err(not_authorized("User is disabled.")),
-            UserStatus::Unconfirmed => {
-                return Err(refuse(
-                    "UserNotConfirmedException",
-                    "User is not confirmed.",
-                ));
-            }
-            _ => {}
-        }
-        if user.lockout.is_locked(now) {
+        let Some(username) = self.resolve(state, typed) else {
+            return if client.prevent_user_existence_errors {
+                Ok(None)
+            } else {
+                Err(refuse("UserNotFoundException", "User does not exist."))
+            };
+        };
+        if state.users[&username].lockout.is_locked(now) {
             return Err(not_authorized("Password attempts exceeded"));
         }
-        Ok(username)
+        Ok(Some(username))
     }
 
     fn password_auth(&self, client: &ClientConfig, parameters: &Value) -> Result<Value, IdpError> {
         let password = text(parameters, "PASSWORD")?;
         let now = self.clock.now();
         let mut state = self.lock();
-        let username = self.sign_in_user(&state, client, parameters, now)?;
+        let Some(username) = self.sign_in_user(&state, client, parameters, now)? else {
+            // As a wrong password, so nobody learns who has an account.
+            return Err(not_authorized("Incorrect username or password."));
+        };
         let user = state
             .users
             .get_mut(&username)
@@ -131,10 +122,18 @@ impl Idp {
         }
         let now = self.clock.now();
         let mut state = self.lock();
-        let username = self.sign_in_user(&state, client, parameters, now)?;
+        let found = self.sign_in_user(&state, client, parameters, now)?;
         let pool_name = srp::pool_name(&self.pool_id).unwrap_or(&self.pool_id);
-        let password = &state.users[&username].config.password;
-        let verifier = srp::Verifier::new(pool_name, &username, password);
+        // A stranger gets a challenge like anyone else's (a verifier of a password
+        // nobody knows), and the proof is then refused as a wrong password.
+        let decoy = found.is_none();
+        let username =
+            found.unwrap_or_else(|| text(parameters, "USERNAME").unwrap_or_default().to_owned());
+        let password = match state.users.get(&username) {
+            Some(user) => user.config.password.clone(),
+            None => STANDARD.encode(random_bytes(32)),
+        };
+        let verifier = srp::Verifier::new(pool_name, &username, &password);
         let server = srp::ServerEphemeral::new(&verifier);
         let block = random_bytes(64);
         let parameters = json!({
@@ -158,6 +157,9 @@ impl Idp {
             device.as_deref(),
             now,
         );
+        if let Some(open) = state.sessions.get_mut(&session) {
+            open.decoy = decoy;
+        }
         Ok(json!({
             "ChallengeName": "PASSWORD_VERIFIER",
             "Session": session,
@@ -188,6 +190,16 @@ impl Idp {
             .users
             .get_mut(username)
             .ok_or_else(|| refuse("UserNotFoundException", "User does not exist."))?;
+        match user.config.status {
+            UserStatus::Disabled => return Err(not_authorized("User is disabled.")),
+            UserStatus::Unconfirmed => {
+                return Err(refuse(
+                    "UserNotConfirmedException",
+                    "User is not confirmed.",
+                ));
+            }
+            _ => {}
+        }
         user.lockout.right_password();
         if user.config.status == UserStatus::ResetRequired {
             return Err(refuse(

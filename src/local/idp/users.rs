@@ -17,6 +17,9 @@ pub(super) struct User {
     pub(super) lockout: Lockout,
     /// A secret from `AssociateSoftwareToken` (signed in) waiting for its first code.
     pub(super) pending_totp: Option<String>,
+    /// Wrong authenticator codes at sign-in, and the time step of the last code used.
+    pub(super) code_lockout: Lockout,
+    pub(super) last_code_step: Option<u64>,
 }
 
 impl User {
@@ -26,6 +29,8 @@ impl User {
             config,
             lockout: Lockout::default(),
             pending_totp: None,
+            code_lockout: Lockout::for_codes(),
+            last_code_step: None,
         }
     }
 }

@@ -436,6 +436,23 @@ totp_secret = "{}"
     }
 }
 
+/// An authenticator code the peer has not taken yet. The local stack takes each code
+/// once, as Cognito does, so its clock moves on one step first (tokens stay valid for
+/// an hour); moto takes any current code.
+pub fn unused_code(peer: &Peer, secret: &str) -> String {
+    let now = match peer.stack() {
+        Some(stack) => {
+            stack
+                .clock
+                .advance(receipt_desk::totp::STEP_SECONDS.cast_signed());
+            u64::try_from(stack.clock.now()).expect("after 1970")
+        }
+        None => now_seconds(),
+    };
+    let key = receipt_desk::totp::base32_decode(secret).expect("base32");
+    receipt_desk::totp::code(&key, now, 6)
+}
+
 /// Starts a local stack on a free port with `data_dir`.
 pub async fn start_local(
     data_dir: PathBuf,
