@@ -19,6 +19,7 @@ mod cognito_peers;
 mod cognito_srp;
 mod cognito_transport;
 mod convert;
+mod crash_safe;
 mod identity;
 mod keyring;
 mod local_stack;
