@@ -7,6 +7,7 @@ use poll_promise::Promise;
 use tokio::sync::watch;
 
 use super::navigation::Event;
+use super::sign_in::Restore;
 use super::{App, convert};
 use crate::account::{self, Restored};
 use crate::api::ApiClient;
@@ -253,11 +254,13 @@ impl App {
                     tracing::info!(error = %e, "no remembered sign-in");
                     None
                 }
-                Restored::Refused(e) => Some(format!(
+                // Offline: kept, and tried again later.
+                Restored::Refused(e) if e.is_transient() => Some(Restore::Offline),
+                Restored::Refused(e) => Some(Restore::Refused(format!(
                     "{} {}",
                     lang.text(t::THE_REMEMBERED_SIGN_IN_COULD_NOT),
                     i18n::cognito_error(&e, lang)
-                )),
+                ))),
             }
         }));
     }

@@ -14,6 +14,7 @@ use crate::cognito::{
 };
 use crate::config::Profile;
 use crate::credentials::Password;
+use crate::i18n::ui::app as ta;
 use crate::i18n::ui::sign_in as t;
 use crate::i18n::{self, Lang};
 use crate::local;
@@ -50,7 +51,9 @@ pub struct SignInState {
     pub(super) pending: Option<Promise<Result<Step, CognitoError>>>,
     /// Stops the sign-in in flight (Cancel while waiting for Cognito).
     pub(super) abort: Option<tokio::task::AbortHandle>,
-    pub(super) restoring: Option<Promise<Option<String>>>,
+    pub(super) restoring: Option<Promise<Option<Restore>>>,
+    /// A remembered sign-in could not reach Cognito: when (egui's clock) to try again.
+    pub(super) offline_retry_at: Option<f64>,
     pub(super) error: Option<String>,
     /// The reason and the time (egui's clock) until which the button is off.
     pub(super) locked: Option<(String, f64)>,
@@ -72,6 +75,17 @@ pub struct SignInState {
     /// typing (typing a username must not jump to the password after one letter).
     pub(super) autofocused: bool,
 }
+
+/// How restoring a remembered sign-in ended, when it did not sign in.
+pub(super) enum Restore {
+    /// Refused: what to tell the person (a refused one was forgotten).
+    Refused(String),
+    /// Cognito could not be reached; the remembered sign-in is kept for another try.
+    Offline,
+}
+
+/// Seconds between tries of a remembered sign-in while Cognito cannot be reached.
+const OFFLINE_RETRY_SECONDS: f64 = 30.0;
 
 impl SignInState {
     pub(super) fn prefill(&mut self, profile: Option<&Profile>) {
@@ -141,9 +155,27 @@ impl App {
         let lang = self.lang;
         if let Some(promise) = &self.sign_in.restoring
             && promise.ready().is_some()
-            && let Some(Ok(Some(message))) = self.sign_in.restoring.take().map(Promise::try_take)
+            && let Some(Ok(ended)) = self.sign_in.restoring.take().map(Promise::try_take)
         {
-            self.sign_in.error = Some(message);
+            self.sign_in.offline_retry_at = None;
+            match ended {
+                None => {}
+                Some(Restore::Refused(message)) => self.sign_in.error = Some(message),
+                Some(Restore::Offline) => {
+                    self.sign_in.error = Some(lang.text(ta::OFFLINE_REMEMBERED_SIGN_IN_KEPT).to_owned());
+                    let ctx = self.tasks.ctx().clone();
+                    self.sign_in.offline_retry_at = Some(ctx.input(|i| i.time) + OFFLINE_RETRY_SECONDS);
+                    ctx.request_repaint_after(std::time::Duration::from_secs_f64(OFFLINE_RETRY_SECONDS));
+                }
+            }
+        }
+        if let Some(at) = self.sign_in.offline_retry_at
+            && !self.is_signed_in()
+            && self.sign_in.restoring.is_none()
+            && self.tasks.ctx().input(|i| i.time) >= at
+        {
+            self.sign_in.offline_retry_at = None;
+            self.try_restore();
         }
         let Some(promise) = &self.sign_in.pending else {
             return;
@@ -363,6 +395,12 @@ impl App {
                 }
                 if let Some(error) = &self.sign_in.error {
                     ui.colored_label(ui.visuals().error_fg_color, error);
+                }
+                if self.sign_in.offline_retry_at.is_some()
+                    && ui.button(lang.text(t::TRY_AGAIN)).clicked()
+                {
+                    self.sign_in.offline_retry_at = None;
+                    self.try_restore();
                 }
             });
         });

@@ -1752,3 +1752,71 @@ fn an_unreadable_config_is_kept_aside_and_a_later_save_does_not_lose_it() {
     let saved = Config::load(&fixture.config_path()).expect("the new file is valid");
     assert_eq!(saved.ui.theme, receipt_desk::config::ThemePref::Dark);
 }
+
+/// A start without the network: past jobs and their cached thumbnails show, and the
+/// remembered sign-in is kept (not forgotten, not signed out) until the server can say
+/// yes or no; once it is back, "Try again" signs in.
+#[test]
+fn offline_the_past_jobs_show_and_the_remembered_sign_in_is_kept() {
+    let fixture = Fixture::new();
+    let stack_dir = fixture.dir.path().join("remote");
+    let stack = fixture
+        .runtime
+        .block_on(support::start_local(stack_dir.clone(), None));
+    let port = stack.url.port().expect("port");
+    let mut config = Config::default();
+    config.profiles.insert(
+        "remote".to_owned(),
+        Profile {
+            local_stack: false,
+            cognito_endpoint: Some(stack.cognito_endpoint().to_string()),
+            api_url: Some(stack.api_url().to_string()),
+            ..receipt_desk::ui::demo_profile()
+        },
+    );
+    config.default_profile = Some("remote".to_owned());
+    config.save(&fixture.config_path()).expect("config");
+
+    let mut app = fixture.app(Lang::En);
+    app.get_by_label("Remember me (kept in the system keyring)")
+        .click();
+    app.step();
+    sign_in_demo(&fixture, &mut app, DEMO_PASSWORD);
+    assert!(app.state().is_signed_in());
+    click_button(&mut app, "Start");
+    fixture.settle(&mut app);
+    let pages = receipt_desk::local::demo::PAGES;
+    assert_eq!(app.state().gallery_state().counts(), (pages, 0, 0));
+    drop(app);
+    fixture.runtime.block_on(stack.stop());
+
+    // Offline.
+    let mut app = fixture.app(Lang::En);
+    assert!(!app.state().is_signed_in());
+    app.get_by_label_contains("Your remembered sign-in is kept");
+    let account = receipt_desk::secrets::Owner::new(
+        "remote",
+        receipt_desk::local::idp::DEMO_CLIENT_ID,
+    )
+    .session("demo")
+    .name;
+    assert!(fixture.store.get(&account).expect("store").is_some(), "kept");
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num2]);
+    fixture.settle(&mut app);
+    assert_eq!(app.state().screen(), Screen::Jobs);
+    assert_eq!(app.state().gallery_state().counts(), (pages, 0, 0));
+    assert_eq!(app.state().thumbnailer().downloads(), 0);
+
+    // Back online (the same server, on the same port): Try again signs in.
+    let mut options = receipt_desk::local::StackOptions::new(stack_dir);
+    options.port = port;
+    let _stack = fixture
+        .runtime
+        .block_on(receipt_desk::local::start(options))
+        .expect("the stack again");
+    app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num1]);
+    fixture.settle(&mut app);
+    click_button(&mut app, "Try again");
+    fixture.settle(&mut app);
+    assert!(app.state().is_signed_in(), "{:?}", app.state().session_state());
+}

@@ -6,6 +6,10 @@ pub const THE_REMEMBERED_SIGN_IN_COULD_NOT: Text = Text {
     en: "The remembered sign-in could not be used; sign in again.",
     ja: "記憶されたサインインは使えませんでした。もう一度サインインしてください。",
 };
+pub const OFFLINE_REMEMBERED_SIGN_IN_KEPT: Text = Text {
+    en: "Cognito cannot be reached (offline?). Your remembered sign-in is kept, and the app tries again every 30 seconds. Past jobs and saved thumbnails are under Jobs.",
+    ja: "Cognito に接続できません（オフライン？）。記憶されたサインインはそのまま残し、30 秒ごとに再試行します。これまでのジョブと保存済みのサムネイルは「ジョブ」で見られます。",
+};
 pub const IMPORT_A_PROFILE: Text = Text {
     en: "Import a profile",
     ja: "プロファイルを読み込む",
