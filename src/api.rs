@@ -91,6 +91,20 @@ pub enum ApiError {
     Session(#[from] SessionError),
 }
 
+impl ApiError {
+    /// Worth asking again (for a request that may be repeated, like a job's status): the
+    /// network, a timeout, a 5xx or 429, a 2xx that arrived cut short.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Network(_) | Self::Timeout { .. } | Self::Unreadable { .. } => true,
+            Self::Refused { diagnostics, .. } => {
+                diagnostics.status >= 500 || diagnostics.status == 429
+            }
+            _ => false,
+        }
+    }
+}
+
 /// How long the API client waits: to connect, and for the whole exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiTimeouts {

@@ -257,11 +257,55 @@ pub async fn run(
 pub async fn follow(
     api: &ApiClient,
     status_url: &str,
+    on_progress: impl FnMut(Progress),
+) -> Result<ConvertResult, ApiError> {
+    follow_with(api, status_url, StatusRetry::default(), on_progress).await
+}
+
+/// How failed status requests are asked again: up to `tries` in a row, pausing from
+/// `first_pause`, doubling.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusRetry {
+    pub tries: u32,
+    pub first_pause: Duration,
+}
+
+impl Default for StatusRetry {
+    /// Seven tries, about a minute of pauses.
+    fn default() -> Self {
+        Self {
+            tries: 7,
+            first_pause: Duration::from_secs(1),
+        }
+    }
+}
+
+/// [`follow`] with another [`StatusRetry`] (tests pause for milliseconds).
+pub async fn follow_with(
+    api: &ApiClient,
+    status_url: &str,
+    retry: StatusRetry,
     mut on_progress: impl FnMut(Progress),
 ) -> Result<ConvertResult, ApiError> {
     let mut last = None;
+    let mut failures = 0;
     loop {
-        let status = api.job_status(status_url, true).await?;
+        // The job runs on whatever happens to one status request: a dropped connection,
+        // a 5xx or 429, a cut answer is asked again (with a growing pause).
+        let status = match api.job_status(status_url, true).await {
+            Ok(status) => {
+                failures = 0;
+                status
+            }
+            Err(e) if e.is_transient() && failures + 1 < retry.tries => {
+                tracing::info!(error = %e, failures, "the job status failed; asking again");
+                let pause = crate::session::backoff(failures, 0.75);
+                tokio::time::sleep(pause.mul_f64(retry.first_pause.as_secs_f64())).await;
+                failures += 1;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let progress = Progress {
             done: status.done,
             total: status.total,

@@ -285,7 +285,15 @@ async fn run(context: &Context, args: &ConvertArgs) -> Result<(), CliError> {
             })
             .await;
             shown.finish();
-            result.map_err(|e| from_api(&e, lang))?
+            result.map_err(|e| {
+                let mut error = from_api(&e, lang);
+                error.message = format!(
+                    "{}\n{}",
+                    error.message,
+                    t::job_goes_on(&job_id, &status_url, lang)
+                );
+                error
+            })?
         }
     };
 

@@ -194,7 +194,7 @@ impl CognitoError {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Service(e) => e.kind.is_transient(),
-            Self::UnexpectedResponse { status, .. } => *status >= 500,
+            Self::UnexpectedResponse { status, .. } => *status >= 500 || *status == 429,
             Self::Timeout { .. } | Self::ConnectionRefused { .. } | Self::Network { .. } => true,
             Self::UnsupportedChallenge { .. } | Self::InvalidInput(_) | Self::Browser(_) => false,
         }

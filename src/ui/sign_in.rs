@@ -162,10 +162,14 @@ impl App {
                 None => {}
                 Some(Restore::Refused(message)) => self.sign_in.error = Some(message),
                 Some(Restore::Offline) => {
-                    self.sign_in.error = Some(lang.text(ta::OFFLINE_REMEMBERED_SIGN_IN_KEPT).to_owned());
+                    self.sign_in.error =
+                        Some(lang.text(ta::OFFLINE_REMEMBERED_SIGN_IN_KEPT).to_owned());
                     let ctx = self.tasks.ctx().clone();
-                    self.sign_in.offline_retry_at = Some(ctx.input(|i| i.time) + OFFLINE_RETRY_SECONDS);
-                    ctx.request_repaint_after(std::time::Duration::from_secs_f64(OFFLINE_RETRY_SECONDS));
+                    self.sign_in.offline_retry_at =
+                        Some(ctx.input(|i| i.time) + OFFLINE_RETRY_SECONDS);
+                    ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                        OFFLINE_RETRY_SECONDS,
+                    ));
                 }
             }
         }

@@ -1794,13 +1794,14 @@ fn offline_the_past_jobs_show_and_the_remembered_sign_in_is_kept() {
     let mut app = fixture.app(Lang::En);
     assert!(!app.state().is_signed_in());
     app.get_by_label_contains("Your remembered sign-in is kept");
-    let account = receipt_desk::secrets::Owner::new(
-        "remote",
-        receipt_desk::local::idp::DEMO_CLIENT_ID,
-    )
-    .session("demo")
-    .name;
-    assert!(fixture.store.get(&account).expect("store").is_some(), "kept");
+    let account =
+        receipt_desk::secrets::Owner::new("remote", receipt_desk::local::idp::DEMO_CLIENT_ID)
+            .session("demo")
+            .name;
+    assert!(
+        fixture.store.get(&account).expect("store").is_some(),
+        "kept"
+    );
     app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num2]);
     fixture.settle(&mut app);
     assert_eq!(app.state().screen(), Screen::Jobs);
@@ -1818,5 +1819,9 @@ fn offline_the_past_jobs_show_and_the_remembered_sign_in_is_kept() {
     fixture.settle(&mut app);
     click_button(&mut app, "Try again");
     fixture.settle(&mut app);
-    assert!(app.state().is_signed_in(), "{:?}", app.state().session_state());
+    assert!(
+        app.state().is_signed_in(),
+        "{:?}",
+        app.state().session_state()
+    );
 }

@@ -98,7 +98,11 @@ fn kill_9_mid_write_never_loses_the_config_or_the_jobs() {
         let mut line = String::new();
         while !line.contains("written") {
             line.clear();
-            assert_ne!(stdout.read_line(&mut line).expect("read"), 0, "the writer ended");
+            assert_ne!(
+                stdout.read_line(&mut line).expect("read"),
+                0,
+                "the writer ended"
+            );
         }
         // The writer keeps going meanwhile; each round kills it at another moment.
         let spins = (round * 7919) % 50 * 20_000;

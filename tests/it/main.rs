@@ -20,6 +20,7 @@ mod cognito_srp;
 mod cognito_transport;
 mod convert;
 mod crash_safe;
+mod faults;
 mod identity;
 mod keyring;
 mod local_stack;

@@ -64,6 +64,18 @@ pub fn job_accepted(job_id: &str, status_url: &str, lang: Lang) -> String {
     }
 }
 
+/// After following a job failed: the job itself goes on, and where to see it.
+pub fn job_goes_on(job_id: &str, status_url: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "the job {job_id} goes on on the server; see it later with its status URL {status_url} (receipt-desk convert --no-wait prints it too)"
+        ),
+        Lang::Ja => format!(
+            "ジョブ {job_id} はサーバーで続いています。後で状態 URL {status_url} で確認できます"
+        ),
+    }
+}
+
 /// The exit-6 message: how many PDFs failed, each as `key (reason)`.
 pub fn pdfs_failed(names: &[String], lang: Lang) -> String {
     match lang {

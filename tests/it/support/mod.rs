@@ -6,6 +6,7 @@
 pub mod aws;
 pub mod cli;
 pub mod clock;
+pub mod faults;
 pub mod files;
 
 use std::io::{BufRead as _, BufReader};
