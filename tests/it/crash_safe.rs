@@ -115,7 +115,11 @@ fn kill_9_mid_write_never_loses_the_config_or_the_jobs() {
         temps_seen += std::fs::read_dir(dir.path())
             .expect("list")
             .filter_map(Result::ok)
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .filter(|e| {
+                Path::new(&e.file_name())
+                    .extension()
+                    .is_some_and(|x| x == "tmp")
+            })
             .count();
         // What the next start reads: both whole, nothing set aside.
         let (config, problem) =
@@ -129,7 +133,9 @@ fn kill_9_mid_write_never_loses_the_config_or_the_jobs() {
             .expect("list")
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".tmp") || n.contains("unreadable"))
+            .filter(|n| {
+                Path::new(n).extension().is_some_and(|e| e == "tmp") || n.contains("unreadable")
+            })
             .collect();
         assert_eq!(leftovers, Vec::<String>::new(), "round {round}");
     }

@@ -201,7 +201,9 @@ fn rewrite(answer: Vec<u8>, from: &str, to: &str) -> Vec<u8> {
     let mut out = String::new();
     for line in head.trim_end().lines() {
         if line.to_ascii_lowercase().starts_with("content-length:") {
-            out.push_str(&format!("content-length: {}\r\n", body.len()));
+            out.push_str("content-length: ");
+            out.push_str(&body.len().to_string());
+            out.push_str("\r\n");
         } else {
             out.push_str(line);
             out.push_str("\r\n");
