@@ -21,6 +21,7 @@ mod cognito_transport;
 mod convert;
 mod crash_safe;
 mod faults;
+mod fuzz;
 mod identity;
 mod keyring;
 mod local_stack;
