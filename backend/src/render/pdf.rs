@@ -348,16 +348,27 @@ async fn work_in_threads(
     results: &mpsc::Sender<PageResult>,
 ) {
     let page_settings = PageSettings::from(&shared.settings);
+    // Parsed once by this worker, not once per page (a 10,000-page PDF would cost the
+    // square of its pages).
+    let mut parsed: Option<Arc<hayro::hayro_syntax::Pdf>> = None;
     while let Some((page, deadline)) = shared.take() {
         let bytes = Arc::clone(&shared.bytes);
+        let known = parsed.clone();
         let rendering = tokio::task::spawn_blocking(move || {
-            let rendered = page::open(&bytes)
-                .and_then(|pdf| page::render_page_of(&pdf, page as usize - 1, &page_settings));
-            (slot, rendered)
+            let pdf = match known {
+                Some(pdf) => Ok(pdf),
+                None => page::open(&bytes).map(Arc::new),
+            };
+            let rendered = pdf
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|pdf| page::render_page_of(pdf, page as usize - 1, &page_settings));
+            (slot, pdf.ok(), rendered)
         });
         match tokio::time::timeout_at(deadline, rendering).await {
-            Ok(Ok((returned, rendered))) => {
+            Ok(Ok((returned, pdf, rendered))) => {
                 slot = returned;
+                parsed = parsed.or(pdf);
                 let _ = results.send((page, rendered)).await;
             }
             Ok(Err(_)) => {
