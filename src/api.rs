@@ -175,6 +175,7 @@ impl ApiClient {
         let http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.overall)
+            .pool_idle_timeout(crate::HTTP_IDLE)
             .build()
             .map_err(|e| ApiError::Network(e.to_string()))?;
         Ok(Self {

@@ -27,6 +27,11 @@ pub mod totp;
 pub mod ui;
 pub mod validate;
 
+/// How long an idle pooled connection is kept for reuse: less than servers keep one
+/// open between requests (the local stack 30 s), so a request never goes out on a
+/// connection the server is closing.
+pub const HTTP_IDLE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// The async runtime the app and the commands run on. Few blocking threads: they decode
 /// images and talk to the keyring, and each new thread that allocates can cost a malloc
 /// arena of its own (measured: 233 MB peak RSS with the default 512 against 185 MB).

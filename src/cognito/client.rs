@@ -61,6 +61,7 @@ impl CognitoClient {
         let http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.call)
+            .pool_idle_timeout(crate::HTTP_IDLE)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("receipt-desk/", env!("CARGO_PKG_VERSION")))
             .build()

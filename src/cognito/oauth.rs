@@ -249,6 +249,7 @@ impl OAuthClient {
         let http = reqwest::Client::builder()
             .connect_timeout(super::CONNECT_TIMEOUT)
             .timeout(super::CALL_TIMEOUT)
+            .pool_idle_timeout(crate::HTTP_IDLE)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("receipt-desk/", env!("CARGO_PKG_VERSION")))
             .build()

@@ -79,6 +79,7 @@ impl Thumbnailer {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_mins(2))
+            .pool_idle_timeout(crate::HTTP_IDLE)
             .pool_max_idle_per_host(DOWNLOADS)
             .user_agent(concat!("receipt-desk/", env!("CARGO_PKG_VERSION")))
             .build()

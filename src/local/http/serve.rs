@@ -13,8 +13,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
-/// How long a connection may take to send a request's head, or stay idle between requests.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a connection may take to send a request's head, or stay idle between
+/// requests (the app's clients drop idle ones sooner: `HTTP_IDLE`).
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Open connections at most; the app uses a handful, a browser a few more.
 pub const MAX_CONNECTIONS: usize = 256;
@@ -96,5 +97,13 @@ impl Default for Limits {
             head_timeout: HEAD_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_apps_clients_let_idle_connections_go_before_the_server_does() {
+        assert!(crate::HTTP_IDLE < super::HEAD_TIMEOUT);
     }
 }
