@@ -84,7 +84,7 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     }
 }
 
-/// The accept loop's limits ([`HEAD_TIMEOUT`] and [`MAX_CONNECTIONS`] by default).
+/// The accept loop's limits (by default a 30 s head deadline and 256 connections).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub head_timeout: Duration,
