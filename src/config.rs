@@ -11,6 +11,7 @@ use reqwest::Url;
 use serde::{Deserialize, Serialize};
 
 use crate::cognito;
+pub use crate::prefs::{LanguagePref, ThemePref, UiPrefs};
 
 /// The environment variable that names the config file.
 pub const CONFIG_ENV: &str = "RECEIPT_DESK_CONFIG";
@@ -419,42 +420,6 @@ pub struct Config {
     /// say where the sign-in is instead of asking for a password nobody will type.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub remembered: BTreeMap<String, BTreeSet<String>>,
-}
-
-/// Language and theme: follow the system unless chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct UiPrefs {
-    pub language: LanguagePref,
-    pub theme: ThemePref,
-}
-
-impl UiPrefs {
-    #[expect(
-        clippy::trivially_copy_pass_by_ref,
-        reason = "serde's skip_serializing_if passes a reference"
-    )]
-    fn is_default(&self) -> bool {
-        *self == Self::default()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LanguagePref {
-    #[default]
-    System,
-    En,
-    Ja,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThemePref {
-    #[default]
-    System,
-    Light,
-    Dark,
 }
 
 impl Config {

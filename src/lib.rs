@@ -18,6 +18,7 @@ pub mod identity;
 pub mod jobs;
 pub mod local;
 pub mod logging;
+pub mod prefs;
 pub mod save;
 pub mod secrets;
 pub mod session;

@@ -1,9 +1,14 @@
 //! The disk cache of thumbnails: one small file per object, named by the SHA-256 of its
 //! URL path, holding the source size and `ETag` and the thumbnail as a JPEG. A file that
 //! cannot be read is a miss (and is replaced on the next download), never an error.
+//! Kept under a size limit: a hit marks its file used (its modification time), and when
+//! the files outgrow the limit the least recently used go until 90 % of it is left.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
 
 use sha2::Digest as _;
 
@@ -12,14 +17,34 @@ use super::decode::Pixels;
 const MAGIC: &[u8; 4] = b"RDT1";
 const QUALITY: u8 = 90;
 
+/// The bytes used not yet counted (the first write counts the folder).
+const UNCOUNTED: u64 = u64::MAX;
+
 #[derive(Debug, Clone)]
 pub struct DiskCache {
     dir: PathBuf,
+    /// Bytes the files may take; 0 is no limit.
+    limit: Arc<AtomicU64>,
+    /// Bytes the files take, as far as this process knows ([`UNCOUNTED`] before the
+    /// first count).
+    used: Arc<AtomicU64>,
 }
 
 impl DiskCache {
     pub fn new(dir: PathBuf) -> Self {
-        Self { dir }
+        Self {
+            dir,
+            limit: Arc::new(AtomicU64::new(
+                u64::from(crate::prefs::DEFAULT_THUMBNAIL_CACHE_MB) << 20,
+            )),
+            used: Arc::new(AtomicU64::new(UNCOUNTED)),
+        }
+    }
+
+    /// Keeps the files under `bytes` (0: no limit) from the next write on.
+    pub fn set_limit(&self, bytes: u64) {
+        self.limit.store(bytes, Ordering::Relaxed);
+        self.used.store(UNCOUNTED, Ordering::Relaxed);
     }
 
     /// The platform cache dir (`~/.cache/receipt-desk/thumbs` on Linux).
@@ -46,21 +71,87 @@ impl DiskCache {
     /// The cached thumbnail, when there is one for this size of the object.
     pub async fn get(&self, key: &str, source_bytes: Option<u64>) -> Option<Pixels> {
         let path = self.path(key);
-        tokio::task::spawn_blocking(move || read(&path, source_bytes))
-            .await
-            .ok()
-            .flatten()
+        tokio::task::spawn_blocking(move || {
+            let pixels = read(&path, source_bytes)?;
+            // Used now: the last to go when the cache is trimmed.
+            if let Ok(file) = std::fs::File::options().write(true).open(&path) {
+                let _ = file.set_modified(SystemTime::now());
+            }
+            Some(pixels)
+        })
+        .await
+        .ok()
+        .flatten()
     }
 
     pub async fn put(&self, key: &str, etag: Option<&str>, source_bytes: u64, pixels: &Pixels) {
         let path = self.path(key);
         let etag = etag.unwrap_or_default().to_owned();
         let pixels = pixels.clone();
-        let written =
-            tokio::task::spawn_blocking(move || write(&path, &etag, source_bytes, &pixels)).await;
+        let this = self.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            let size = write(&path, &etag, source_bytes, &pixels)?;
+            this.count_and_trim(size);
+            Ok::<(), std::io::Error>(())
+        })
+        .await;
         if let Ok(Err(e)) = written {
             tracing::debug!(error = %e, "thumbnail not cached");
         }
+    }
+
+    /// After a write of `size` bytes: counts it, and trims when over the limit.
+    fn count_and_trim(&self, size: u64) {
+        let limit = self.limit.load(Ordering::Relaxed);
+        if limit == 0 {
+            return;
+        }
+        let used = self.used.load(Ordering::Relaxed);
+        if used != UNCOUNTED {
+            let used = self.used.fetch_add(size, Ordering::Relaxed) + size;
+            if used <= limit {
+                return;
+            }
+        }
+        let kept = self.trim(limit);
+        self.used.store(kept, Ordering::Relaxed);
+    }
+
+    /// Removes the least recently used files until 90 % of `limit` is left (when over
+    /// it); returns the bytes kept.
+    pub fn trim(&self, limit: u64) -> u64 {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let mut files: Vec<(SystemTime, u64, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "rdt"))
+            .filter_map(|e| {
+                let meta = e.metadata().ok()?;
+                meta.is_file().then(|| {
+                    (
+                        meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                        meta.len(),
+                        e.path(),
+                    )
+                })
+            })
+            .collect();
+        let mut total: u64 = files.iter().map(|(_, len, _)| len).sum();
+        if total <= limit {
+            return total;
+        }
+        files.sort_unstable();
+        let target = limit / 10 * 9;
+        for (_, len, path) in files {
+            if total <= target {
+                break;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                total -= len;
+            }
+        }
+        total
     }
 }
 
@@ -98,10 +189,11 @@ fn read(path: &Path, source_bytes: Option<u64>) -> Option<Pixels> {
     })
 }
 
-fn write(path: &Path, etag: &str, source_bytes: u64, pixels: &Pixels) -> std::io::Result<()> {
+/// Writes one entry; returns its size (0 when nothing was written).
+fn write(path: &Path, etag: &str, source_bytes: u64, pixels: &Pixels) -> std::io::Result<u64> {
     let (Ok(width), Ok(height)) = (u16::try_from(pixels.width), u16::try_from(pixels.height))
     else {
-        return Ok(());
+        return Ok(0);
     };
     let mut jpeg = Vec::new();
     jpeg_encoder::Encoder::new(&mut jpeg, QUALITY)
@@ -116,7 +208,8 @@ fn write(path: &Path, etag: &str, source_bytes: u64, pixels: &Pixels) -> std::io
     data.extend_from_slice(&(etag.len() as u16).to_be_bytes());
     data.extend_from_slice(etag);
     data.extend_from_slice(&jpeg);
-    crate::fsutil::write_private_atomic(path, &data)
+    crate::fsutil::write_private_atomic(path, &data)?;
+    Ok(data.len() as u64)
 }
 
 #[cfg(test)]
@@ -170,5 +263,37 @@ mod tests {
         assert!(cache.get("k", None).await.is_none());
         std::fs::write(&file, b"").expect("empty");
         assert!(cache.get("k", None).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn over_its_limit_the_least_recently_used_go_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = DiskCache::new(dir.path().to_owned());
+        cache.put("first", None, 1, &pixels()).await;
+        let one = std::fs::metadata(cache.path("first"))
+            .expect("written")
+            .len();
+        // Room for about three entries.
+        cache.set_limit(one * 3 + one / 2);
+        cache.put("second", None, 1, &pixels()).await;
+        cache.put("third", None, 1, &pixels()).await;
+        // The first is used again (its file marked), so the second is the oldest now.
+        let past = SystemTime::now() - std::time::Duration::from_mins(1);
+        for key in ["second", "third"] {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(cache.path(key))
+                .expect("open");
+            file.set_modified(past).expect("mtime");
+        }
+        assert!(cache.get("first", Some(1)).await.is_some());
+        cache.put("fourth", None, 1, &pixels()).await;
+        let kept: Vec<bool> = ["first", "second", "third", "fourth"]
+            .iter()
+            .map(|k| cache.path(k).exists())
+            .collect();
+        assert_eq!(kept.iter().filter(|k| **k).count(), 3, "{kept:?}");
+        assert!(kept[0] && kept[3], "the recently used stay: {kept:?}");
+        assert!(!kept[1] || !kept[2]);
     }
 }

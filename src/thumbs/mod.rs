@@ -94,6 +94,13 @@ impl Thumbnailer {
         })
     }
 
+    /// Keeps the disk cache under `bytes` (0: no limit).
+    pub fn set_cache_limit(&self, bytes: u64) {
+        if let Some(cache) = &self.cache {
+            cache.set_limit(bytes);
+        }
+    }
+
     /// How many images were downloaded (cache hits are not counted).
     pub fn downloads(&self) -> u64 {
         self.fetched.load(Ordering::Relaxed)

@@ -291,6 +291,8 @@ impl App {
             .map(|(name, _)| name)
             .or_else(|_| config.profiles.keys().next().cloned().ok_or(()))
             .unwrap_or_default();
+        self.thumbnailer
+            .set_cache_limit(u64::from(config.ui.thumbnail_cache_mb) << 20);
         self.config = config;
         self.jobs = state.jobs;
         if first_start {

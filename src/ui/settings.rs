@@ -259,6 +259,22 @@ impl App {
             self.save_config();
             self.apply_theme(ui.ctx());
         }
+        let mut megabytes = self.config.ui.thumbnail_cache_mb;
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.text(t::THUMBNAIL_CACHE_MB));
+            ui.add(
+                egui::DragValue::new(&mut megabytes)
+                    .range(16..=65_536)
+                    .speed(8.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(lang.text(t::THUMBNAIL_CACHE_EXPLAINED));
+        });
+        if megabytes != self.config.ui.thumbnail_cache_mb {
+            self.config.ui.thumbnail_cache_mb = megabytes;
+            self.save_config();
+            self.thumbnailer.set_cache_limit(u64::from(megabytes) << 20);
+        }
     }
 
     pub(super) fn save_draft(&mut self, draft: &Draft) {

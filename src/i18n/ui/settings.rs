@@ -62,6 +62,14 @@ pub const SYSTEM: Text = Text {
     en: "System",
     ja: "システムに従う",
 };
+pub const THUMBNAIL_CACHE_MB: Text = Text {
+    en: "Thumbnail cache on disk (MB)",
+    ja: "サムネイルのディスクキャッシュ (MB)",
+};
+pub const THUMBNAIL_CACHE_EXPLAINED: Text = Text {
+    en: "Thumbnails seen least recently are removed when the cache grows past this size.",
+    ja: "この大きさを超えると、最近見ていないサムネイルから削除します。",
+};
 pub const THEME: Text = Text {
     en: "Theme",
     ja: "テーマ",
