@@ -1,4 +1,4 @@
-//! Thumbnail time per image: our pipeline (jpeg-decoder's DCT-domain downscale, a small
+//! Thumbnail time per image: our pipeline (libjpeg-turbo's DCT-domain downscale, a small
 //! resize, and the JPEG the disk cache keeps) against `vipsthumbnail -s 256`
 //! (libvips-tools, shrink-on-load), single-threaded, on the same 2480×3508 q85 JPEGs, in
 //! the same run. Two built-in sets of 25, made here from the demo's A4 receipt pages at
@@ -228,7 +228,7 @@ fn measure(name: &str, files: &[PathBuf], out: &Path, rounds: usize) {
     let ours_ms = per_image(best_ours, files.len());
     println!("  {name}:");
     println!(
-        "    receipt-desk (jpeg-decoder DCT scale + resize + cache JPEG): {ours_ms:.1} ms/image"
+        "    receipt-desk (libjpeg-turbo DCT scale + resize + cache JPEG): {ours_ms:.1} ms/image"
     );
     match best_vips {
         Some(vips) => {

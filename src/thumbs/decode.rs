@@ -1,6 +1,8 @@
 //! Decoding for the gallery and the viewer: JPEGs are decoded *downscaled* in the DCT
-//! domain (jpeg-decoder's 1/2, 1/4, 1/8 IDCT), so a 2480×3508 scan becomes 310×439 pixels
-//! without the full 26 MB image ever existing; then a small resize gives the exact size.
+//! domain (a 1/2, 1/4 or 1/8 IDCT), so a 2480×3508 scan becomes 310×439 pixels without
+//! the full 26 MB image ever existing; then a small resize gives the exact size.
+//! libjpeg-turbo (SIMD Huffman decoding and IDCT) decodes; what it refuses (CMYK, a
+//! damaged or cut file) goes to jpeg-decoder, which decodes it or words the error.
 //! Anything else that claims to be an image (a PNG named `.jpg`) goes through `image`
 //! with memory limits. Hostile headers are refused before any pixel is allocated.
 
@@ -72,13 +74,55 @@ pub fn decode_fit_with_source(
         return Err(DecodeError::Empty);
     }
     let (rgba, source) = if bytes.starts_with(&[0xFF, 0xD8]) {
-        decode_jpeg(bytes, max_w, max_h)?
+        match decode_turbo(bytes, max_w, max_h) {
+            Some(decoded) => decoded,
+            None => decode_jpeg(bytes, max_w, max_h)?,
+        }
     } else {
         let image = decode_other(bytes)?;
         let source = [image.width(), image.height()];
         (image, source)
     };
     Ok((resize_to_fit(rgba, max_w, max_h), source))
+}
+
+/// libjpeg-turbo's decode at the smallest of 1/8, 1/4, 1/2, 1 that still covers the
+/// target; `None` for anything it does not decode cleanly (a warning counts), and for
+/// images over [`MAX_PIXELS`], which [`decode_jpeg`] refuses with the reason.
+fn decode_turbo(bytes: &[u8], max_w: u32, max_h: u32) -> Option<(image::RgbaImage, [u32; 2])> {
+    let mut decompressor = turbojpeg::Decompressor::new().ok()?;
+    let header = decompressor.read_header(bytes).ok()?;
+    let (width, height) = (
+        u32::try_from(header.width).ok()?,
+        u32::try_from(header.height).ok()?,
+    );
+    if u64::from(width) * u64::from(height) > MAX_PIXELS || header.is_lossless {
+        return None;
+    }
+    let (target_w, target_h) = fit_size(width, height, max_w, max_h);
+    let scale = [1, 2, 4]
+        .into_iter()
+        .map(|n| turbojpeg::ScalingFactor::new(n, 8))
+        .find(|&s| {
+            let scaled = header.scaled(s);
+            scaled.width >= target_w as usize && scaled.height >= target_h as usize
+        })
+        .unwrap_or(turbojpeg::ScalingFactor::ONE);
+    decompressor.set_scaling_factor(scale).ok()?;
+    let scaled = header.scaled(scale);
+    let mut image = turbojpeg::Image {
+        pixels: vec![0_u8; 4 * scaled.width * scaled.height],
+        width: scaled.width,
+        pitch: 4 * scaled.width,
+        height: scaled.height,
+        format: turbojpeg::PixelFormat::RGBA,
+    };
+    decompressor.decompress(bytes, image.as_deref_mut()).ok()?;
+    let (w, h) = (
+        u32::try_from(image.width).ok()?,
+        u32::try_from(image.height).ok()?,
+    );
+    image::RgbaImage::from_raw(w, h, image.pixels).map(|rgba| (rgba, [width, height]))
 }
 
 fn decode_jpeg(
@@ -223,6 +267,20 @@ mod tests {
         let thumb = decode_fit(&bytes, 256, 256).expect("decode");
         assert_eq!((thumb.width, thumb.height), (181, 256));
         assert_eq!(thumb.rgba.len(), 181 * 256 * 4);
+    }
+
+    #[test]
+    fn libjpeg_turbo_decodes_scans_and_leaves_cmyk_and_cut_files_to_the_fallback() {
+        let scan = jpeg(1240, 1754, jpeg_encoder::ColorType::Rgb, false);
+        let (image, source) = decode_turbo(&scan, 256, 256).expect("libjpeg-turbo decodes it");
+        // 1/4 scale: the smallest that still covers 181×256.
+        assert_eq!(image.dimensions(), (310, 439));
+        assert_eq!(source, [1240, 1754]);
+        let grey = jpeg(300, 200, jpeg_encoder::ColorType::Luma, true);
+        assert!(decode_turbo(&grey, 150, 150).is_some());
+        let cmyk = jpeg(300, 200, jpeg_encoder::ColorType::Cmyk, false);
+        assert!(decode_turbo(&cmyk, 150, 150).is_none());
+        assert!(decode_turbo(&scan[..scan.len() / 2], 256, 256).is_none());
     }
 
     #[test]
