@@ -10,6 +10,7 @@ use receipt_desk::i18n::cli::start as t;
 use receipt_desk::{logging, ui};
 
 fn main() -> ExitCode {
+    ui::startup::mark_process_start();
     // Started as a render process (`backend::render`), this never returns.
     backend::render_child_main_if_requested();
     // `--help` is printed by clap during parsing, so its language is found first.

@@ -105,11 +105,16 @@ impl App {
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.startup.frame_begins(ui.ctx());
+        let was_loading = self.loading.is_some();
         if self.poll_loading() {
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.centered_and_justified(egui::Ui::spinner);
             });
             return;
+        }
+        if was_loading {
+            self.startup.files_read();
         }
         self.poll();
         let ctx = ui.ctx().clone();
@@ -136,6 +141,7 @@ impl eframe::App for App {
         }
         // What the screens asked for, after they were drawn.
         self.apply_actions();
+        self.startup.screen_drawn(&ctx);
     }
 }
 

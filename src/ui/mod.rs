@@ -27,6 +27,7 @@ mod running;
 mod save_all;
 pub mod settings;
 pub mod sign_in;
+pub mod startup;
 pub mod status;
 pub mod tasks;
 pub mod viewer;
@@ -109,14 +110,24 @@ pub fn run(options: AppOptions) -> Result<(), String> {
             .with_inner_size([1040.0, 720.0])
             .with_min_inner_size([MIN_WIDTH, MIN_HEIGHT])
             .with_icon(icon),
+        renderer: renderer(),
         ..eframe::NativeOptions::default()
     };
+    startup::Trace::window_requested();
     eframe::run_native(
         "Receipt Desk",
         native,
         Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, options)))),
     )
     .map_err(|e| e.to_string())
+}
+
+/// The window's renderer: glow (OpenGL) unless `RECEIPT_DESK_RENDERER=wgpu`.
+fn renderer() -> eframe::Renderer {
+    match std::env::var("RECEIPT_DESK_RENDERER").as_deref() {
+        Ok("wgpu") => eframe::Renderer::Wgpu,
+        _ => eframe::Renderer::Glow,
+    }
 }
 
 /// The smallest window at which nothing is cut off.
@@ -191,10 +202,13 @@ pub struct App {
     jobs_view: jobs::JobsViewState,
     thumbnailer: Arc<Thumbnailer>,
     gallery: gallery::GalleryState,
+    startup: startup::Trace,
 }
 
 impl App {
     pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
+        let trace = startup::Trace::from_env();
+        trace.app_begins();
         fonts::install(ctx);
         look::install(ctx);
         let tasks = Tasks::new(options.runtime.clone(), ctx.clone());
@@ -260,8 +274,10 @@ impl App {
                     .or_else(DiskCache::platform),
             ),
             gallery: gallery::GalleryState::default(),
+            startup: trace,
         };
         app.apply_theme(ctx);
+        app.startup.app_created();
         app
     }
 
