@@ -1,7 +1,9 @@
 //! 1,000 converted pages into the gallery, headless (`egui_kittest`, no GPU): the time until
 //! every thumbnail has been loaded once (scrolling through the grid as a person would),
-//! the process's peak RSS while doing so (target ≤ 200 MB), and the UI thread's time per
+//! the process's peak RSS while doing so (target ≤ 250 MB), and the UI thread's time per
 //! frame while thumbnails load (target: p99 ≤ 8 ms; no frame waits on I/O or decode).
+//! `RECEIPT_DESK_BENCH_PAGES=10000` measures 10,000 (the conversion alone then takes
+//! minutes on two cores, so `scripts/test` keeps 1,000).
 //!
 //! The backend is the real local stack in its own process (`receipt-desk serve`), so its
 //! conversion work is not counted in our memory. Under `cargo test` a quick round with
@@ -74,7 +76,14 @@ fn fill_bucket(data: &Path, pages: usize) -> usize {
 
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
-    let wanted = if measuring { 1000 } else { demo::PAGES };
+    let wanted = if measuring {
+        std::env::var("RECEIPT_DESK_BENCH_PAGES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000)
+    } else {
+        demo::PAGES
+    };
     // The app's own runtime settings.
     let runtime = receipt_desk::runtime().expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
@@ -236,7 +245,7 @@ fn main() {
         took.as_secs_f64() * 1000.0 / pages as f64
     );
     println!(
-        "  peak RSS {:.0} MB (target ≤ 200 MB; {:.0} MB before the gallery), textures held {:.0} MB",
+        "  peak RSS {:.0} MB (target ≤ 250 MB; {:.0} MB before the gallery), textures held {:.0} MB",
         peak as f64 / 1024.0,
         baseline as f64 / 1024.0,
         textures as f64 / 1_048_576.0
