@@ -933,6 +933,15 @@ fn a_jobs_thumbnails_appear_and_a_second_start_needs_no_downloads() {
     assert_eq!(again.state().thumbnailer().downloads(), 0);
 }
 
+/// The viewer's texture size and the scan's own.
+fn viewer_sizes(app: &Harness<'static, App>) -> ([usize; 2], [u32; 2]) {
+    app.state()
+        .gallery_state()
+        .viewer()
+        .and_then(receipt_desk::ui::viewer::Viewer::sizes)
+        .expect("sizes")
+}
+
 #[test]
 fn the_viewer_opens_zooms_and_moves_between_pages() {
     let fixture = Fixture::new();
@@ -966,12 +975,7 @@ fn the_viewer_opens_zooms_and_moves_between_pages() {
     let fitted = shown(&app);
     app.get_by_label_contains(&format!("{:.0} %", fitted * 100.0));
     // The first decode fits the window: smaller than the scan.
-    let (texture, scan) = app
-        .state()
-        .gallery_state()
-        .viewer()
-        .and_then(receipt_desk::ui::viewer::Viewer::sizes)
-        .expect("sizes");
+    let (texture, scan) = viewer_sizes(&app);
     assert!(texture[0] < scan[0] as usize, "{texture:?} {scan:?}");
     click_button(&mut app, "Zoom in");
     let zoomed = viewer(&app).1.expect("a zoom level");
@@ -988,12 +992,7 @@ fn the_viewer_opens_zooms_and_moves_between_pages() {
     fixture.settle(&mut app);
     assert_eq!(viewer(&app).1, Some(1.0));
     app.get_by_label_contains("100 %");
-    let (texture, scan) = app
-        .state()
-        .gallery_state()
-        .viewer()
-        .and_then(receipt_desk::ui::viewer::Viewer::sizes)
-        .expect("sizes");
+    let (texture, scan) = viewer_sizes(&app);
     assert_eq!(texture, [scan[0] as usize, scan[1] as usize]);
     // The system viewer is always one click away.
     assert!(button_enabled(&app, "Open"));

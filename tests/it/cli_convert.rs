@@ -64,6 +64,25 @@ upload_prefix = "api/receipts/r6/jpeg/"
         )
     }
 
+    /// Serves `api` on 127.0.0.1 and points the profile's API URL at it (the local stack
+    /// still signs in).
+    fn use_api(&self, api: axum::Router) {
+        let address = self.runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let address = listener.local_addr().expect("address");
+            tokio::spawn(async move { axum::serve(listener, api).await });
+            address
+        });
+        let config = std::fs::read_to_string(self.config()).expect("config");
+        let config = config.replace(
+            &format!("api_url = \"{}\"", self.stack.api_url()),
+            &format!("api_url = \"http://{address}/Prod\""),
+        );
+        std::fs::write(self.config(), config).expect("config");
+    }
+
     fn bucket_file(&self, key: &str) -> PathBuf {
         self.dir.path().join("stack/buckets/demo").join(key)
     }
@@ -410,20 +429,7 @@ fn a_backend_that_is_not_ours_exits_7_and_shows_its_answer() {
         "/Prod/convert",
         axum::routing::post(|| async { axum::Json(serde_json::json!({"message": "ok"})) }),
     );
-    let address = setup.runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = listener.local_addr().expect("address");
-        tokio::spawn(async move { axum::serve(listener, foreign).await });
-        address
-    });
-    let config = std::fs::read_to_string(setup.config()).expect("config");
-    let config = config.replace(
-        &format!("api_url = \"{}\"", setup.stack.api_url()),
-        &format!("api_url = \"http://{address}/Prod\""),
-    );
-    std::fs::write(setup.config(), config).expect("config");
+    setup.use_api(foreign);
     let out = setup.run(
         &["convert", "-u", "demo", "--password-stdin"],
         &format!("{DEMO_PASSWORD}\n"),
@@ -467,20 +473,7 @@ fn a_token_the_api_echoes_reaches_no_output_log_or_file() {
             }
         }),
     );
-    let address = setup.runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = listener.local_addr().expect("address");
-        tokio::spawn(async move { axum::serve(listener, echo).await });
-        address
-    });
-    let config = std::fs::read_to_string(setup.config()).expect("config");
-    let config = config.replace(
-        &format!("api_url = \"{}\"", setup.stack.api_url()),
-        &format!("api_url = \"http://{address}/Prod\""),
-    );
-    std::fs::write(setup.config(), config).expect("config");
+    setup.use_api(echo);
     let mut outputs = Vec::new();
     for expected in [5, 7] {
         let out = setup.run(

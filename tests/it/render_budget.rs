@@ -89,6 +89,26 @@ fn caller() -> Caller {
 
 const REQUEST: &[u8] = br#"{"source_bucket":"receipts","pdf_prefix":"in/","upload_prefix":"out/"}"#;
 
+/// A 202's job, long-polled until every PDF is done (at most `polls` times).
+async fn polled_to_the_end(
+    backend: &Backend,
+    accepted: &backend::Answer,
+    polls: usize,
+) -> JobStatus {
+    let job = accepted.body["job_id"].as_str().expect("job id").to_owned();
+    let mut status = None;
+    for _ in 0..polls {
+        let answer = backend.job_status(&caller(), &job, true).await;
+        let polled: JobStatus = serde_json::from_value(answer.body).expect("status");
+        let finished = polled.done == polled.total;
+        status = Some(polled);
+        if finished {
+            break;
+        }
+    }
+    status.expect("polled")
+}
+
 /// The failed entry of `key`, which must be the only one for it.
 #[track_caller]
 fn failure<'a>(failed: &'a [FailedPdf], key: &str) -> &'a FailedPdf {
@@ -241,19 +261,8 @@ async fn queued_hostile_pdfs_fail_with_their_reason_too() {
         .convert(&caller(), REQUEST, "http://127.0.0.1/Prod")
         .await;
     assert_eq!(answer.status, 202, "{}", answer.body);
-    let job = answer.body["job_id"].as_str().expect("job id").to_owned();
     // Each long poll returns when the job moves; six PDFs move it at most six times.
-    let mut status = None;
-    for _ in 0..12 {
-        let answer = backend.job_status(&caller(), &job, true).await;
-        let polled: JobStatus = serde_json::from_value(answer.body).expect("status");
-        let finished = polled.done == polled.total;
-        status = Some(polled);
-        if finished {
-            break;
-        }
-    }
-    let status = status.expect("polled");
+    let status = polled_to_the_end(&backend, &answer, 12).await;
     assert_eq!((status.done, status.total), (6, 6));
     assert_budgeted(&status.results, root.path());
     let peak = peak_rss_kb();
@@ -416,18 +425,7 @@ async fn an_inline_conversion_past_its_deadline_turns_into_a_job() {
         .convert(&caller(), REQUEST, "http://127.0.0.1/Prod")
         .await;
     assert_eq!(answer.status, 202, "{}", answer.body);
-    let job = answer.body["job_id"].as_str().expect("job id").to_owned();
-    let mut status = None;
-    for _ in 0..4 {
-        let answer = backend.job_status(&caller(), &job, true).await;
-        let polled: JobStatus = serde_json::from_value(answer.body).expect("status");
-        let finished = polled.done == polled.total;
-        status = Some(polled);
-        if finished {
-            break;
-        }
-    }
-    let status = status.expect("polled");
+    let status = polled_to_the_end(&backend, &answer, 4).await;
     assert_eq!((status.done, status.total), (1, 1));
     let nesting = failure(&status.results.failed, "in/deep-nesting.pdf");
     assert_eq!(nesting.reason.as_deref(), Some(reason::RENDER_TIMEOUT));
