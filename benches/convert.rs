@@ -1,4 +1,4 @@
-//! PDF→JPEG pages per second at 150 dpi, quality 85: our pipeline (hayro + jpeg-encoder)
+//! PDF→JPEG pages per second at 150 dpi, quality 85: our pipeline (hayro + libjpeg-turbo)
 //! against `pdftoppm -r 150 -jpeg -jpegopt quality=85` (poppler-utils) on the same PDFs,
 //! in the same run: single-threaded (time per page), and on all cores (ours: a thread
 //! per core taking pages; pdftoppm: one process per core taking PDFs). Prints both
@@ -165,7 +165,7 @@ fn main() {
         }
     );
     println!(
-        "  receipt-desk (hayro + jpeg-encoder): {:7.1} ms/page  {:6.1} pages/s",
+        "  receipt-desk (hayro + libjpeg-turbo): {:7.1} ms/page  {:6.1} pages/s",
         per_page(ours_time, pages),
         pages as f64 / ours_time.as_secs_f64()
     );
