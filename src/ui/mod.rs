@@ -122,10 +122,19 @@ pub fn run(options: AppOptions) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
-/// The window's renderer: glow (OpenGL) unless `RECEIPT_DESK_RENDERER=wgpu`.
+/// The window's renderer: glow (OpenGL) unless `RECEIPT_DESK_RENDERER=wgpu` in a build
+/// with the `wgpu` feature.
 fn renderer() -> eframe::Renderer {
     match std::env::var("RECEIPT_DESK_RENDERER").as_deref() {
+        #[cfg(feature = "wgpu")]
         Ok("wgpu") => eframe::Renderer::Wgpu,
+        #[cfg(not(feature = "wgpu"))]
+        Ok("wgpu") => {
+            tracing::warn!(
+                "RECEIPT_DESK_RENDERER=wgpu: this build has no wgpu (cargo build --features wgpu); using glow"
+            );
+            eframe::Renderer::Glow
+        }
         _ => eframe::Renderer::Glow,
     }
 }
