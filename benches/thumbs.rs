@@ -144,15 +144,8 @@ fn ours(files: &[PathBuf]) -> Vec<(u32, u32)> {
         .map(|file| {
             let bytes = std::fs::read(file).expect("read");
             let thumb = decode_fit(&bytes, SIDE, SIDE).expect("decode");
-            let mut jpeg = Vec::new();
-            jpeg_encoder::Encoder::new(&mut jpeg, 90)
-                .encode(
-                    &thumb.rgba,
-                    thumb.width as u16,
-                    thumb.height as u16,
-                    jpeg_encoder::ColorType::Rgba,
-                )
-                .expect("encode");
+            let jpeg = receipt_desk::thumbs::cache::encode_jpeg(&thumb).expect("encode");
+            assert!(!jpeg.is_empty());
             (thumb.width, thumb.height)
         })
         .collect()

@@ -4,7 +4,6 @@
 //! Kept under a size limit: a hit marks its file used (its modification time), and when
 //! the files outgrow the limit the least recently used go until 90 % of it is left.
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -170,35 +169,62 @@ fn read(path: &Path, source_bytes: Option<u64>) -> Option<Pixels> {
     if source_bytes.is_some_and(|expected| expected != size) {
         return None;
     }
-    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(jpeg));
-    let rgb = decoder.decode().ok()?;
-    let info = decoder.info()?;
-    if (u32::from(info.width), u32::from(info.height)) != (width, height)
-        || info.pixel_format != jpeg_decoder::PixelFormat::RGB24
-    {
+    let mut decompressor = turbojpeg::Decompressor::new().ok()?;
+    let header = decompressor.read_header(jpeg).ok()?;
+    if (header.width as u64, header.height as u64) != (u64::from(width), u64::from(height)) {
         return None;
     }
-    let mut rgba = Vec::with_capacity(rgb.len() / 3 * 4);
-    for px in rgb.chunks_exact(3) {
-        rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
-    }
+    let mut image = turbojpeg::Image {
+        pixels: vec![0_u8; 4 * header.width * header.height],
+        width: header.width,
+        pitch: 4 * header.width,
+        height: header.height,
+        format: turbojpeg::PixelFormat::RGBA,
+    };
+    decompressor.decompress(jpeg, image.as_deref_mut()).ok()?;
     Some(Pixels {
         width,
         height,
-        rgba,
+        rgba: image.pixels,
     })
+}
+
+/// The cache's JPEG of a thumbnail: quality 90, full chroma, by libjpeg-turbo.
+pub fn encode_jpeg(pixels: &Pixels) -> std::io::Result<Vec<u8>> {
+    let (Ok(width), Ok(height)) = (
+        usize::try_from(pixels.width),
+        usize::try_from(pixels.height),
+    ) else {
+        return Err(std::io::Error::other("thumbnail too large"));
+    };
+    if pixels.rgba.len() != width * height * 4 {
+        return Err(std::io::Error::other("pixel count mismatch"));
+    }
+    let image = turbojpeg::Image {
+        pixels: pixels.rgba.as_slice(),
+        width,
+        pitch: width * 4,
+        height,
+        format: turbojpeg::PixelFormat::RGBA,
+    };
+    let mut compressor = turbojpeg::Compressor::new().map_err(std::io::Error::other)?;
+    compressor
+        .set_quality(i32::from(QUALITY))
+        .map_err(std::io::Error::other)?;
+    compressor
+        .set_subsamp(turbojpeg::Subsamp::None)
+        .map_err(std::io::Error::other)?;
+    compressor
+        .compress_to_vec(image)
+        .map_err(std::io::Error::other)
 }
 
 /// Writes one entry; returns its size (0 when nothing was written).
 fn write(path: &Path, etag: &str, source_bytes: u64, pixels: &Pixels) -> std::io::Result<u64> {
-    let (Ok(width), Ok(height)) = (u16::try_from(pixels.width), u16::try_from(pixels.height))
-    else {
+    if u16::try_from(pixels.width).is_err() || u16::try_from(pixels.height).is_err() {
         return Ok(0);
-    };
-    let mut jpeg = Vec::new();
-    jpeg_encoder::Encoder::new(&mut jpeg, QUALITY)
-        .encode(&pixels.rgba, width, height, jpeg_encoder::ColorType::Rgba)
-        .map_err(std::io::Error::other)?;
+    }
+    let jpeg = encode_jpeg(pixels)?;
     let etag = &etag.as_bytes()[..etag.len().min(usize::from(u16::MAX))];
     let mut data = Vec::with_capacity(jpeg.len() + 64);
     data.extend_from_slice(MAGIC);
