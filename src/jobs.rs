@@ -3,6 +3,7 @@
 //! form's recent values), written atomically.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -97,8 +98,9 @@ pub struct JobRecord {
     pub server_job: Option<ServerJob>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<Progress>,
+    /// Shared, so the window's per-frame copy of a job doesn't copy 10,000 pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<ConvertResult>,
+    pub result: Option<Arc<ConvertResult>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnostics: Option<Diagnostics>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,7 +132,7 @@ impl JobRecord {
         if !result.converted.is_empty() {
             self.phase = Phase::Succeeded;
         }
-        self.result = Some(result);
+        self.result = Some(Arc::new(result));
     }
 
     pub fn converted_count(&self) -> usize {
@@ -165,7 +167,7 @@ impl JobRecord {
                         raw_body: None,
                     });
                 }
-                self.result = Some(result);
+                self.result = Some(Arc::new(result));
                 self.diagnostics = Some(diagnostics);
             }
             Err(error) => {

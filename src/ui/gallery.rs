@@ -5,7 +5,7 @@
 //! Thumbnails come from `thumbs::Thumbnailer` (disk cache, bounded downloads and decodes)
 //! and become textures here, a few per frame, in a memory LRU bounded in bytes.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use poll_promise::Promise;
@@ -123,6 +123,38 @@ pub struct GalleryState {
     pub(super) report: Option<SaveReport>,
     pub(super) refresh: Option<Promise<Option<ConvertResult>>>,
     pub(super) refreshed_for: Option<String>,
+    /// The pages the filter lets through, kept until the job's result or the filter
+    /// changes: a frame of a 10,000-page job doesn't rebuild them.
+    shown: Option<Shown>,
+}
+
+struct Shown {
+    result: Arc<ConvertResult>,
+    filter: String,
+    total: usize,
+    items: Arc<Vec<(Item, Option<u32>)>>,
+    /// Their cache keys, for counting the failed tiles among them.
+    keys: HashSet<String>,
+}
+
+impl Shown {
+    fn new(result: Arc<ConvertResult>, filter: &str) -> Self {
+        let needle = filter.to_lowercase();
+        let all = items_of(&result);
+        let total = all.len();
+        let items: Vec<_> = all
+            .into_iter()
+            .filter(|(item, _)| needle.is_empty() || item.key.to_lowercase().contains(&needle))
+            .collect();
+        let keys = items.iter().map(|(item, _)| item.cache_key()).collect();
+        Self {
+            result,
+            filter: filter.to_owned(),
+            total,
+            items: Arc::new(items),
+            keys,
+        }
+    }
 }
 
 impl Default for GalleryState {
@@ -143,6 +175,7 @@ impl Default for GalleryState {
             report: None,
             refresh: None,
             refreshed_for: None,
+            shown: None,
         }
     }
 }
@@ -180,9 +213,13 @@ impl GalleryState {
 
 /// The job's pages that have a URL, as gallery items.
 pub fn items(job: &JobRecord) -> Vec<(Item, Option<u32>)> {
-    job.result
+    job.result.as_deref().map(items_of).unwrap_or_default()
+}
+
+fn items_of(result: &ConvertResult) -> Vec<(Item, Option<u32>)> {
+    result
+        .converted
         .iter()
-        .flat_map(|r| &r.converted)
         .filter_map(|page| {
             page.url.as_ref().map(|url| {
                 (
@@ -303,7 +340,7 @@ impl App {
             return;
         };
         if let Some(job) = self.jobs.jobs.iter_mut().find(|j| j.id == job_id) {
-            job.result = Some(result);
+            job.result = Some(std::sync::Arc::new(result));
             self.gallery.tiles.retain(|_, t| *t != Tile::Expired);
             self.save_jobs();
         }
@@ -318,16 +355,24 @@ impl App {
             self.gallery.viewer = None;
             self.gallery.report = None;
         }
-        let all = items(job);
-        if all.is_empty() {
+        let Some(result) = &job.result else {
+            return;
+        };
+        let current = self
+            .gallery
+            .shown
+            .as_ref()
+            .is_some_and(|s| Arc::ptr_eq(&s.result, result) && s.filter == self.gallery.filter);
+        if !current {
+            self.gallery.shown = Some(Shown::new(Arc::clone(result), &self.gallery.filter));
+        }
+        let Some(cached) = &self.gallery.shown else {
+            return;
+        };
+        let (shown, total) = (Arc::clone(&cached.items), cached.total);
+        if total == 0 {
             return;
         }
-        let filter = self.gallery.filter.to_lowercase();
-        let total = all.len();
-        let shown: Vec<(Item, Option<u32>)> = all
-            .into_iter()
-            .filter(|(item, _)| filter.is_empty() || item.key.to_lowercase().contains(&filter))
-            .collect();
         if self.gallery.viewer.is_some() {
             self.viewer(ui, &shown);
             return;
@@ -377,14 +422,16 @@ impl App {
             let label = ui.label(lang.text(t::THUMBNAIL_SIZE));
             ui.add(egui::Slider::new(&mut self.gallery.size, 96.0..=320.0).show_value(false))
                 .labelled_by(label.id);
-            // Tiles, not decoded images: "3 of 7 pages" under a filter.
-            let failed = shown
+            // Tiles, not decoded images: "3 of 7 pages" under a filter. Few tiles fail,
+            // so those are counted, not the pages.
+            let keys = self.gallery.shown.as_ref().map(|s| &s.keys);
+            let failed = self
+                .gallery
+                .tiles
                 .iter()
-                .filter(|(item, _)| {
-                    matches!(
-                        self.gallery.tiles.get(&item.cache_key()),
-                        Some(Tile::Failed(_) | Tile::Expired)
-                    )
+                .filter(|(key, tile)| {
+                    matches!(tile, Tile::Failed(_) | Tile::Expired)
+                        && keys.is_some_and(|keys| keys.contains(*key))
                 })
                 .count();
             ui.weak(t::page_count(shown.len(), total, failed, lang));
