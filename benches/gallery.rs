@@ -2,8 +2,8 @@
 //! every thumbnail has been loaded once (scrolling through the grid as a person would),
 //! the process's peak RSS while doing so (target ≤ 250 MB), and the UI thread's time per
 //! frame while thumbnails load (target: p99 ≤ 8 ms; no frame waits on I/O or decode).
-//! `RECEIPT_DESK_BENCH_PAGES=10000` measures 10,000 (the conversion alone then takes
-//! minutes on two cores, so `scripts/test` keeps 1,000).
+//! `RECEIPT_DESK_BENCH_PAGES=10000` measures 10,000, #18's figure, as `scripts/test` does
+//! (the local stack's conversion of them takes about 3 minutes on two cores).
 //!
 //! The backend is the real local stack in its own process (`receipt-desk serve`), so its
 //! conversion work is not counted in our memory. Under `cargo test` a quick round with
