@@ -348,7 +348,6 @@ impl App {
 
     /// The gallery for `job`: toolbar, then the grid in the remaining space.
     pub(super) fn gallery(&mut self, ui: &mut egui::Ui, job: &JobRecord) {
-        let lang = self.lang;
         if self.gallery.job_id.as_deref() != Some(job.id.as_str()) {
             self.gallery.job_id = Some(job.id.clone());
             self.gallery.tiles.retain(|_, t| *t == Tile::Ready);
@@ -406,7 +405,6 @@ impl App {
         if let Some(index) = open {
             self.open_viewer(index, &shown);
         }
-        let _ = lang;
     }
 
     fn gallery_toolbar(&mut self, ui: &mut egui::Ui, shown: &[(Item, Option<u32>)], total: usize) {
