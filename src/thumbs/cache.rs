@@ -174,18 +174,11 @@ fn read(path: &Path, source_bytes: Option<u64>) -> Option<Pixels> {
     if (header.width as u64, header.height as u64) != (u64::from(width), u64::from(height)) {
         return None;
     }
-    let mut image = turbojpeg::Image {
-        pixels: vec![0_u8; 4 * header.width * header.height],
-        width: header.width,
-        pitch: 4 * header.width,
-        height: header.height,
-        format: turbojpeg::PixelFormat::RGBA,
-    };
-    decompressor.decompress(jpeg, image.as_deref_mut()).ok()?;
+    let rgba = super::decode::turbo_rgba(&mut decompressor, jpeg, header.width, header.height)?;
     Some(Pixels {
         width,
         height,
-        rgba: image.pixels,
+        rgba,
     })
 }
 

@@ -110,19 +110,31 @@ fn decode_turbo(bytes: &[u8], max_w: u32, max_h: u32) -> Option<(image::RgbaImag
         .unwrap_or(turbojpeg::ScalingFactor::ONE);
     decompressor.set_scaling_factor(scale).ok()?;
     let scaled = header.scaled(scale);
+    let pixels = turbo_rgba(&mut decompressor, bytes, scaled.width, scaled.height)?;
+    let (w, h) = (
+        u32::try_from(scaled.width).ok()?,
+        u32::try_from(scaled.height).ok()?,
+    );
+    image::RgbaImage::from_raw(w, h, pixels).map(|rgba| (rgba, [width, height]))
+}
+
+/// Decompresses `bytes` as RGBA at `width`×`height` (the header's size at the
+/// decompressor's scale); `None` on any error or warning.
+pub(super) fn turbo_rgba(
+    decompressor: &mut turbojpeg::Decompressor,
+    bytes: &[u8],
+    width: usize,
+    height: usize,
+) -> Option<Vec<u8>> {
     let mut image = turbojpeg::Image {
-        pixels: vec![0_u8; 4 * scaled.width * scaled.height],
-        width: scaled.width,
-        pitch: 4 * scaled.width,
-        height: scaled.height,
+        pixels: vec![0_u8; 4 * width * height],
+        width,
+        pitch: 4 * width,
+        height,
         format: turbojpeg::PixelFormat::RGBA,
     };
     decompressor.decompress(bytes, image.as_deref_mut()).ok()?;
-    let (w, h) = (
-        u32::try_from(image.width).ok()?,
-        u32::try_from(image.height).ok()?,
-    );
-    image::RgbaImage::from_raw(w, h, image.pixels).map(|rgba| (rgba, [width, height]))
+    Some(image.pixels)
 }
 
 fn decode_jpeg(
