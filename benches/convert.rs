@@ -121,6 +121,26 @@ fn pdftoppm_parallel(pdfs: &[PathBuf], out: &Path, processes: usize) {
     });
 }
 
+/// CPU time this thread has run, from the scheduler's nanosecond count; `None` off Linux.
+fn own_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(Duration::from_nanos(
+        stat.split_whitespace().next()?.parse().ok()?,
+    ))
+}
+
+/// CPU time (user + system) of the finished child processes waited for so far, from
+/// `/proc/self/stat` in clock ticks (Linux's USER_HZ is 100 on every architecture).
+fn children_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name's closing parenthesis; cutime and cstime are the
+    // 16th and 17th of the line, so the 14th and 15th here.
+    let after = &stat[stat.rfind(')')? + 2..];
+    let mut fields = after.split_whitespace().skip(13);
+    let ticks: u64 = fields.next()?.parse::<u64>().ok()? + fields.next()?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn per_page(total: Duration, pages: usize) -> f64 {
     total.as_secs_f64() * 1000.0 / pages as f64
 }
@@ -144,14 +164,23 @@ fn main() {
     let installed = pdftoppm(&pdfs, out.path()).is_some();
     let mut ours_rounds = Vec::new();
     let mut their_rounds = Vec::new();
+    // CPU time besides wall time: a neighbour taking the core for a while shows in the
+    // wall time of whichever side was running, not in its CPU time.
+    let (mut ours_cpu, mut their_cpu) = (Some(Duration::ZERO), Some(Duration::ZERO));
     for _ in 0..rounds {
-        let started = Instant::now();
+        let (started, cpu) = (Instant::now(), own_cpu());
         assert_eq!(ours(&inputs, &settings), pages_per_round);
         ours_rounds.push(started.elapsed());
+        ours_cpu = ours_cpu
+            .zip(cpu.zip(own_cpu()))
+            .map(|(sum, (a, b))| sum + (b - a));
         if installed {
-            let started = Instant::now();
+            let (started, cpu) = (Instant::now(), children_cpu());
             pdftoppm(&pdfs, out.path());
             their_rounds.push(started.elapsed());
+            their_cpu = their_cpu
+                .zip(cpu.zip(children_cpu()))
+                .map(|(sum, (a, b))| sum + (b - a));
         }
     }
     let median = |rounds: &mut Vec<Duration>| {
@@ -187,6 +216,15 @@ fn main() {
                 "  ratio: {:.2} × pdftoppm's time per page (target ≤ 0.50)",
                 ours_time.as_secs_f64() / time.as_secs_f64()
             );
+            if let (Some(ours_cpu), Some(their_cpu)) = (ours_cpu, their_cpu) {
+                let all = pages * rounds;
+                println!(
+                    "  CPU time per page over all {rounds} rounds: receipt-desk {:.1} ms, pdftoppm {:.1} ms, ratio {:.2}",
+                    per_page(ours_cpu, all),
+                    per_page(their_cpu, all),
+                    ours_cpu.as_secs_f64() / their_cpu.as_secs_f64()
+                );
+            }
             // All cores: the same pages many times over, so each core stays busy.
             let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
             let many: Vec<Arc<Vec<u8>>> = (0..rounds.max(2) * 2)

@@ -71,7 +71,6 @@ pub(super) fn render_page_of(
 }
 
 fn render_one(page: &Page<'_>, index: usize, settings: &PageSettings) -> Result<Jpeg, PageError> {
-    use hayro::vello_cpu::color::palette::css::WHITE;
     let PageSettings {
         dpi,
         quality,
@@ -90,26 +89,110 @@ fn render_one(page: &Page<'_>, index: usize, settings: &PageSettings) -> Result<
             ),
         ));
     }
-    let interpreter = hayro::hayro_interpret::InterpreterSettings::default();
-    let cache = hayro::RenderCache::new();
-    let pixmap = hayro::render(
-        page,
-        &cache,
-        &interpreter,
-        &hayro::RenderSettings::default(),
-        &hayro::PixmapSettings {
-            x_scale: scale,
-            y_scale: scale,
-            bg_color: WHITE,
-        },
-    );
-    let (w, h) = (pixmap.width(), pixmap.height());
-    let jpeg = encode(pixmap.data_as_u8_slice(), w, h, quality, dpi)?;
+    let (w, h) = (width as u16, height as u16);
+    // The canvas of the page before, when this thread has one: its render context, pixel
+    // buffer and encoder are reused, so a page doesn't allocate (and fault in, and zero)
+    // another 8.7 MB at 150 dpi. Taken out while in use, so a panic drops it.
+    let mut canvas = CANVAS
+        .with(|slot| slot.take())
+        .unwrap_or_else(|| Canvas::new(w, h));
+    let jpeg = canvas.draw(page, scale, w, h, quality, dpi);
+    if canvas.pixels.len() <= KEEP_CANVAS_BYTES {
+        CANVAS.with(|slot| slot.set(Some(canvas)));
+    }
+    let jpeg = jpeg?;
     Ok(Jpeg {
         bytes: jpeg,
         width: u32::from(w),
         height: u32::from(h),
     })
+}
+
+/// A larger canvas (a page beyond about A3 at 150 dpi) is freed after its page rather than
+/// held by the thread.
+const KEEP_CANVAS_BYTES: usize = 32 << 20;
+
+thread_local! {
+    static CANVAS: std::cell::Cell<Option<Canvas>> = const { std::cell::Cell::new(None) };
+}
+
+/// What drawing and encoding a page needs, kept between pages on one thread.
+struct Canvas {
+    context: hayro::vello_cpu::RenderContext,
+    pixels: Vec<u8>,
+    compressor: Option<turbojpeg::Compressor>,
+}
+
+impl Canvas {
+    fn new(width: u16, height: u16) -> Self {
+        Self {
+            context: hayro::vello_cpu::RenderContext::new(width, height),
+            pixels: Vec::new(),
+            compressor: None,
+        }
+    }
+
+    /// What `hayro::render` does, into this canvas: the context reset to the page's size,
+    /// the pixels overwritten whole (the scene covers the buffer, so nothing is cleared
+    /// twice), then encoded.
+    fn draw(
+        &mut self,
+        page: &Page<'_>,
+        scale: f32,
+        width: u16,
+        height: u16,
+        quality: u8,
+        dpi: f32,
+    ) -> Result<Vec<u8>, PageError> {
+        use hayro::hayro_interpret::util::TransformExt;
+        use hayro::vello_cpu::color::palette::css::WHITE;
+        use hayro::vello_cpu::{PixmapMut, RasterizerSettings, Resources, TargetInit};
+        self.context.reset_and_resize(width, height);
+        let transform =
+            hayro::kurbo::Affine::scale(f64::from(scale)) * page.initial_transform(true).to_kurbo();
+        hayro::render_into(
+            page,
+            &hayro::RenderCache::new(),
+            &hayro::hayro_interpret::InterpreterSettings::default(),
+            // Unhinted glyphs, as pdftoppm draws them (Splash's FreeType hinting is off
+            // unless asked for): a tenth of a page's time here, and at 150 dpi and above
+            // hinting changes little but the glyphs' shapes.
+            &hayro::RenderSettings {
+                hinting: false,
+                ..hayro::RenderSettings::default()
+            },
+            &mut self.context,
+            transform,
+        );
+        self.context.flush();
+        let len = usize::from(width) * usize::from(height) * 4;
+        self.pixels.resize(len, 0);
+        let target = PixmapMut::new(width, height, &mut self.pixels).ok_or_else(|| {
+            PageError::new(
+                reason::RENDER_FAILED,
+                "the page's pixel buffer has the wrong size",
+            )
+        })?;
+        self.context.render_with(
+            target,
+            &mut Resources::default(),
+            RasterizerSettings {
+                target_init: TargetInit::Clear(WHITE),
+                ..Default::default()
+            },
+        );
+        let compressor = match &mut self.compressor {
+            Some(compressor) => compressor,
+            None => self
+                .compressor
+                .insert(turbojpeg::Compressor::new().map_err(encode_failed)?),
+        };
+        encode(compressor, &self.pixels, width, height, quality, dpi)
+    }
+}
+
+fn encode_failed(e: turbojpeg::Error) -> PageError {
+    PageError::new(reason::ENCODE_FAILED, format!("JPEG encoding failed: {e}"))
 }
 
 /// Encodes premultiplied RGBA over an opaque white background (so plain RGBA) as a
@@ -118,15 +201,14 @@ fn render_one(page: &Page<'_>, index: usize, settings: &PageSettings) -> Result<
 /// times jpeg-encoder's speed, which was half of a page's time. The JFIF header records
 /// the resolution, so viewers and printers size the page right.
 fn encode(
+    compressor: &mut turbojpeg::Compressor,
     rgba: &[u8],
     width: u16,
     height: u16,
     quality: u8,
     dpi: f32,
 ) -> Result<Vec<u8>, PageError> {
-    let failed = |e: turbojpeg::Error| {
-        PageError::new(reason::ENCODE_FAILED, format!("JPEG encoding failed: {e}"))
-    };
+    let failed = encode_failed;
     let image = turbojpeg::Image {
         pixels: rgba,
         width: usize::from(width),
@@ -134,7 +216,6 @@ fn encode(
         height: usize::from(height),
         format: turbojpeg::PixelFormat::RGBA,
     };
-    let mut compressor = turbojpeg::Compressor::new().map_err(failed)?;
     compressor
         .set_quality(i32::from(quality.clamp(1, 100)))
         .map_err(failed)?;
@@ -178,12 +259,41 @@ mod tests {
     }
 
     #[test]
+    fn a_reused_canvas_draws_what_a_fresh_one_draws() {
+        let demo = |name: &str| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../assets/demo")
+                .join(name);
+            Arc::new(std::fs::read(path).expect("a demo PDF"))
+        };
+        let (hotel, konbini) = (demo("2024-06-hotel-3pages.pdf"), demo("2024-05-konbini.pdf"));
+        let settings = ConvertSettings::default();
+        let draw = |pdf: &Arc<Vec<u8>>| render_page(pdf, 0, &settings).expect("renders");
+        let forget = || CANVAS.with(std::cell::Cell::take);
+        forget();
+        let hotel_fresh = draw(&hotel);
+        forget();
+        let konbini_fresh = draw(&konbini);
+        assert_ne!(
+            (hotel_fresh.width, hotel_fresh.height),
+            (konbini_fresh.width, konbini_fresh.height),
+            "two page sizes, so the canvas is resized"
+        );
+        // Now each draws on the canvas the other left: resized, not cleared.
+        let hotel_reused = draw(&hotel);
+        let konbini_reused = draw(&konbini);
+        assert!(hotel_reused.bytes == hotel_fresh.bytes, "the hotel page differs");
+        assert!(konbini_reused.bytes == konbini_fresh.bytes, "the konbini page differs");
+    }
+
+    #[test]
     fn a_page_is_a_baseline_420_jpeg_that_records_its_dpi() {
         let (w, h) = (64u16, 48u16);
         let rgba: Vec<u8> = (0..usize::from(w) * usize::from(h))
             .flat_map(|i| [(i % 251) as u8, 40, 200, 255])
             .collect();
-        let jpeg = encode(&rgba, w, h, 85, 150.0).expect("encodes");
+        let mut compressor = turbojpeg::Compressor::new().expect("libjpeg-turbo");
+        let jpeg = encode(&mut compressor, &rgba, w, h, 85, 150.0).expect("encodes");
         assert_eq!(
             &jpeg[13..18],
             &[1, 0, 150, 0, 150],
@@ -199,7 +309,7 @@ mod tests {
             pixel[2] > 150 && pixel[1] < 90,
             "colours survive: {pixel:?}"
         );
-        let fine = encode(&rgba, w, h, 95, 300.0).expect("encodes");
+        let fine = encode(&mut compressor, &rgba, w, h, 95, 300.0).expect("encodes");
         assert_eq!(
             turbojpeg::read_header(&fine).expect("a JPEG").subsamp,
             turbojpeg::Subsamp::None
