@@ -94,7 +94,7 @@ fn render_one(page: &Page<'_>, index: usize, settings: &PageSettings) -> Result<
     // buffer and encoder are reused, so a page doesn't allocate (and fault in, and zero)
     // another 8.7 MB at 150 dpi. Taken out while in use, so a panic drops it.
     let mut canvas = CANVAS
-        .with(|slot| slot.take())
+        .with(std::cell::Cell::take)
         .unwrap_or_else(|| Canvas::new(w, h));
     let jpeg = canvas.draw(page, scale, w, h, quality, dpi);
     if canvas.pixels.len() <= KEEP_CANVAS_BYTES {
@@ -191,6 +191,7 @@ impl Canvas {
     }
 }
 
+#[expect(clippy::needless_pass_by_value, reason = "the shape map_err hands it")]
 fn encode_failed(e: turbojpeg::Error) -> PageError {
     PageError::new(reason::ENCODE_FAILED, format!("JPEG encoding failed: {e}"))
 }
@@ -266,7 +267,10 @@ mod tests {
                 .join(name);
             Arc::new(std::fs::read(path).expect("a demo PDF"))
         };
-        let (hotel, konbini) = (demo("2024-06-hotel-3pages.pdf"), demo("2024-05-konbini.pdf"));
+        let (hotel, konbini) = (
+            demo("2024-06-hotel-3pages.pdf"),
+            demo("2024-05-konbini.pdf"),
+        );
         let settings = ConvertSettings::default();
         let draw = |pdf: &Arc<Vec<u8>>| render_page(pdf, 0, &settings).expect("renders");
         let forget = || CANVAS.with(std::cell::Cell::take);
@@ -282,8 +286,14 @@ mod tests {
         // Now each draws on the canvas the other left: resized, not cleared.
         let hotel_reused = draw(&hotel);
         let konbini_reused = draw(&konbini);
-        assert!(hotel_reused.bytes == hotel_fresh.bytes, "the hotel page differs");
-        assert!(konbini_reused.bytes == konbini_fresh.bytes, "the konbini page differs");
+        assert!(
+            hotel_reused.bytes == hotel_fresh.bytes,
+            "the hotel page differs"
+        );
+        assert!(
+            konbini_reused.bytes == konbini_fresh.bytes,
+            "the konbini page differs"
+        );
     }
 
     #[test]
