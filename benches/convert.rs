@@ -130,7 +130,7 @@ fn own_cpu() -> Option<Duration> {
 }
 
 /// CPU time (user + system) of the finished child processes waited for so far, from
-/// `/proc/self/stat` in clock ticks (Linux's USER_HZ is 100 on every architecture).
+/// `/proc/self/stat` in clock ticks (Linux's `USER_HZ` is 100 on every architecture).
 fn children_cpu() -> Option<Duration> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // The fields after the command name's closing parenthesis; cutime and cstime are the
