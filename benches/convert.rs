@@ -173,14 +173,14 @@ fn main() {
         ours_rounds.push(started.elapsed());
         ours_cpu = ours_cpu
             .zip(cpu.zip(own_cpu()))
-            .map(|(sum, (a, b))| sum + (b - a));
+            .map(|(sum, (a, b))| sum + b.saturating_sub(a));
         if installed {
             let (started, cpu) = (Instant::now(), children_cpu());
             pdftoppm(&pdfs, out.path());
             their_rounds.push(started.elapsed());
             their_cpu = their_cpu
                 .zip(cpu.zip(children_cpu()))
-                .map(|(sum, (a, b))| sum + (b - a));
+                .map(|(sum, (a, b))| sum + b.saturating_sub(a));
         }
     }
     let median = |rounds: &mut Vec<Duration>| {
