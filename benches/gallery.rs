@@ -2,12 +2,16 @@
 //! every thumbnail has been loaded once (scrolling through the grid as a person would),
 //! the process's peak RSS while doing so (target ≤ 250 MB), and the UI thread's time per
 //! frame while thumbnails load (target: p99 ≤ 8 ms; no frame waits on I/O or decode).
-//! `RECEIPT_DESK_BENCH_PAGES=10000` measures 10,000, #18's figure, as `scripts/test` does
-//! (the local stack's conversion of them takes about 3 minutes on two cores).
+//! `RECEIPT_DESK_BENCH_PAGES=10000` measures 10,000, #18's figure, as `scripts/test` does.
 //!
 //! The backend is the real local stack in its own process (`receipt-desk serve`), so its
-//! conversion work is not counted in our memory. Under `cargo test` a quick round with
-//! the 7 demo pages checks the loop ends.
+//! work is not counted in our memory. It converts the demo receipts through the API; their
+//! pages are then copied under new names in its bucket folder, as if from copies of the
+//! PDFs, each with a URL signed as the stack signs its own, up to the page count
+//! (converting 10,000 pages would take the stack minutes and measure the converter, not
+//! the gallery). Every copy is its own object: downloaded, decoded and cached like any
+//! page. Under `cargo test` a quick round
+//! with the 7 demo pages checks the loop ends.
 #![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::io::{BufRead as _, BufReader};
@@ -18,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use egui::Key;
 use egui_kittest::Harness;
-use receipt_desk::api::{ApiClient, ConvertRequest};
+use receipt_desk::api::{ApiClient, ConvertRequest, ConvertResult, ConvertedPage};
 use receipt_desk::cognito::{AuthStep, CognitoClient, Timeouts};
 use receipt_desk::config::{Config, HeaderStyle, Profile, TokenKind};
 use receipt_desk::credentials::Password;
@@ -40,38 +44,61 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// Copies the demo receipts into `bench/pdf/` until there are at least `pages` pages.
-fn fill_bucket(data: &Path, pages: usize) -> usize {
+/// Copies the demo receipts into `bench/pdf/`; returns their page count.
+fn fill_bucket(data: &Path) -> usize {
     let demo_pdfs = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
     let prefix = data.join("buckets/demo/bench/pdf");
     std::fs::create_dir_all(&prefix).expect("prefix");
-    let set: Vec<(String, usize)> = [
+    let set = [
         ("2024-05-konbini.pdf", 1),
         ("2024-06-文具.pdf", 1),
         ("2024-06-taxi.pdf", 1),
         ("2024-06-hotel-3pages.pdf", 3),
         ("2024-07-cafe-scan.pdf", 1),
-    ]
-    .iter()
-    .map(|(n, p)| ((*n).to_owned(), *p))
-    .collect();
-    let mut total = 0;
-    let mut round = 0;
-    while total < pages {
-        for (name, count) in &set {
-            if total >= pages {
-                break;
-            }
-            std::fs::copy(
-                demo_pdfs.join(name),
-                prefix.join(format!("{round:04}-{name}")),
-            )
-            .expect("copy");
-            total += count;
-        }
-        round += 1;
+    ];
+    for (name, _) in set {
+        std::fs::copy(demo_pdfs.join(name), prefix.join(name)).expect("copy");
     }
-    total
+    set.iter().map(|(_, pages)| pages).sum()
+}
+
+/// `result`'s pages copied in the stack's bucket folder until there are `pages` of them,
+/// named as the stack names the pages of a copied PDF (`bench/jpeg/0001-NAME-p1.jpg` from
+/// `bench/pdf/0001-NAME.pdf`), each with a URL the stack serves.
+fn replicate(
+    data: &Path,
+    url: &reqwest::Url,
+    result: ConvertResult,
+    pages: usize,
+) -> ConvertResult {
+    let sign = receipt_desk::local::file_urls(url.clone(), data).expect("the stack's URL key");
+    let bucket = data.join("buckets").join(demo::BUCKET);
+    let originals = result.converted.clone();
+    assert!(!originals.is_empty(), "the demo converted");
+    let renamed = |path: &str, copy: usize| match path.rsplit_once('/') {
+        Some((folder, name)) => format!("{folder}/{copy:04}-{name}"),
+        None => format!("{copy:04}-{path}"),
+    };
+    let mut converted = result.converted;
+    for copy in 1.. {
+        for page in &originals {
+            if converted.len() >= pages {
+                return ConvertResult {
+                    converted,
+                    ..result
+                };
+            }
+            let key = renamed(&page.key, copy);
+            std::fs::copy(bucket.join(&page.key), bucket.join(&key)).expect("copy a page");
+            converted.push(ConvertedPage {
+                url: Some(sign(demo::BUCKET, &key, 24 * 3600)),
+                source_key: renamed(&page.source_key, copy),
+                key,
+                ..page.clone()
+            });
+        }
+    }
+    unreachable!("the loop returns once there are enough pages")
 }
 
 fn main() {
@@ -107,7 +134,7 @@ fn main() {
             })
         })
         .expect("the stack's URL");
-    let pages = fill_bucket(&stack_data, wanted);
+    let demo_pages = fill_bucket(&stack_data);
 
     // Convert through the API as the app would, to get real signed URLs.
     let url = reqwest::Url::parse(&url).expect("url");
@@ -143,7 +170,9 @@ fn main() {
         (request, result)
     });
     let (request, result) = result;
-    assert_eq!(result.converted.len(), pages);
+    assert_eq!(result.converted.len(), demo_pages);
+    let result = replicate(&stack_data, &url, result, wanted.max(demo_pages));
+    let pages = result.converted.len();
 
     // The app's files: one profile (not the embedded demo, so no second stack) and the job.
     let app_dir = dir.path().join("app");

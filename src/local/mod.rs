@@ -16,7 +16,7 @@ mod ids;
 pub mod tokens;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -265,6 +265,16 @@ pub async fn start(options: StackOptions) -> Result<RunningStack, StackError> {
 }
 
 /// Signed, expiring `/files/{bucket}/{key}` URLs, like S3 presigned GETs.
+/// Signed `/files/…` URLs for objects of the stack that serves `data_dir` at `base_url`,
+/// the same its own answers carry: for a benchmark or a tool that puts objects in its
+/// folders directly. Reads (or, on a new data folder, creates) the stack's URL key.
+pub fn file_urls(base_url: Url, data_dir: &Path) -> std::io::Result<backend::storage::Presign> {
+    let signer = UrlSigner::new(tokens::load_or_create_secret(
+        &data_dir.join("keys/files.key"),
+    )?);
+    Ok(presigner(base_url, signer, Clock::default()))
+}
+
 fn presigner(base_url: Url, signer: UrlSigner, clock: Clock) -> backend::storage::Presign {
     Arc::new(move |bucket: &str, key: &str, ttl: u64| {
         let mut url = base_url.clone();
