@@ -109,7 +109,8 @@ impl TextureLru {
 pub struct GalleryState {
     pub(super) job_id: Option<String>,
     pub(super) tiles: HashMap<String, Tile>,
-    pub(super) inflight: Vec<(String, ThumbPromise)>,
+    /// Each request with the [`links`](Self::links) generation its URL came from.
+    pub(super) inflight: Vec<(String, u64, ThumbPromise)>,
     pub(super) ready: VecDeque<(String, Pixels)>,
     pub(super) textures: TextureLru,
     pub(super) filter: String,
@@ -123,6 +124,8 @@ pub struct GalleryState {
     pub(super) report: Option<SaveReport>,
     pub(super) refresh: Option<Promise<Option<ConvertResult>>>,
     pub(super) refreshed_for: Option<String>,
+    /// How many times the links were renewed (`links.rs`).
+    pub(super) links: u64,
     /// The pages the filter lets through, kept until the job's result or the filter
     /// changes: a frame of a 10,000-page job doesn't rebuild them.
     shown: Option<Shown>,
@@ -175,6 +178,7 @@ impl Default for GalleryState {
             report: None,
             refresh: None,
             refreshed_for: None,
+            links: 0,
             shown: None,
         }
     }
@@ -242,9 +246,14 @@ impl App {
         gallery.frame += 1;
         let mut still = Vec::with_capacity(gallery.inflight.len());
         let mut expired = false;
-        for (key, promise) in gallery.inflight.drain(..) {
+        for (key, links, promise) in gallery.inflight.drain(..) {
             match promise.try_take() {
                 Ok(Ok((pixels, _))) => gallery.ready.push_back((key, pixels)),
+                // Asked with a link renewed since: asked again with the fresh one.
+                Ok(Err(FetchError::Expired)) if links < gallery.links => {
+                    gallery.tiles.remove(&key);
+                    ctx.request_repaint();
+                }
                 Ok(Err(FetchError::Expired)) => {
                     gallery.tiles.insert(key, Tile::Expired);
                     expired = true;
@@ -252,7 +261,7 @@ impl App {
                 Ok(Err(e)) => {
                     gallery.tiles.insert(key, Tile::Failed(e.to_string()));
                 }
-                Err(promise) => still.push((key, promise)),
+                Err(promise) => still.push((key, links, promise)),
             }
         }
         gallery.inflight = still;
@@ -287,63 +296,6 @@ impl App {
         self.poll_url_refresh();
         self.poll_saves();
         self.poll_viewer(ctx);
-    }
-
-    /// Signed URLs expire: ask the job status for fresh ones (202 jobs have one).
-    fn refresh_urls(&mut self) {
-        let Some(job_id) = self.gallery.job_id.clone() else {
-            return;
-        };
-        if self.gallery.refresh.is_some()
-            || self.gallery.refreshed_for.as_deref() == Some(job_id.as_str())
-        {
-            return;
-        }
-        let Some(status_url) = self
-            .jobs
-            .jobs
-            .iter()
-            .find(|j| j.id == job_id)
-            .and_then(|j| j.server_job.as_ref())
-            .map(|s| s.status_url.clone())
-        else {
-            return;
-        };
-        let Some(api) = self.connection().and_then(|c| c.api.clone()) else {
-            return;
-        };
-        self.gallery.refreshed_for = Some(job_id);
-        self.gallery.refresh = Some(self.tasks.spawn(async move {
-            match api.job_status(&status_url, false).await {
-                Ok(status) => Some(status.results),
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not refresh the result URLs");
-                    None
-                }
-            }
-        }));
-    }
-
-    fn poll_url_refresh(&mut self) {
-        if self
-            .gallery
-            .refresh
-            .as_ref()
-            .is_none_or(|p| p.ready().is_none())
-        {
-            return;
-        }
-        let Some(Ok(Some(result))) = self.gallery.refresh.take().map(Promise::try_take) else {
-            return;
-        };
-        let Some(job_id) = self.gallery.job_id.clone() else {
-            return;
-        };
-        if let Some(job) = self.jobs.jobs.iter_mut().find(|j| j.id == job_id) {
-            job.result = Some(std::sync::Arc::new(result));
-            self.gallery.tiles.retain(|_, t| *t != Tile::Expired);
-            self.save_jobs();
-        }
     }
 
     /// The gallery for `job`: toolbar, then the grid in the remaining space.
@@ -512,7 +464,8 @@ impl App {
                     let promise = self
                         .tasks
                         .spawn(async move { thumbnailer.thumbnail(&request).await });
-                    self.gallery.inflight.push((key.clone(), promise));
+                    let links = self.gallery.links;
+                    self.gallery.inflight.push((key.clone(), links, promise));
                     self.gallery.tiles.insert(key, Tile::Loading);
                 } else {
                     ui.ctx()

@@ -18,6 +18,7 @@ mod frame;
 pub mod gallery;
 pub mod jobs;
 mod keep;
+mod links;
 pub mod look;
 pub mod navigation;
 mod profile_form;
