@@ -15,11 +15,17 @@ use reqwest::Url;
 use support::{PASSWORD, Peer, cast};
 
 /// A port nobody listens on now (bound, then let go).
+/// A port that is free now, for a callback registered before its listener binds. Chosen
+/// below Linux's ephemeral range (32768 and up): a port the OS hands out from there can be
+/// taken by any parallel test's outgoing connection before the listener binds it (CI-5).
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = 20_000 + (std::process::id() % 5_000) as u16;
+    (0..2_000)
+        .map(|_| base + NEXT.fetch_add(1, Ordering::Relaxed) % 10_000)
+        .find(|port| std::net::TcpListener::bind(("127.0.0.1", *port)).is_ok())
+        .expect("a free port below the ephemeral range")
 }
 
 /// The local stack with its app clients' callback on `port`.
