@@ -53,50 +53,9 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::config::{Config, Profile};
-    use crate::secrets::{MemoryStore, Secrets};
-    use crate::ui::{AppOptions, FixedDialogs, Screen};
-
-    /// An app with two profiles on unreachable pools, its files read, no window.
-    fn app(runtime: &tokio::runtime::Runtime, dir: &std::path::Path) -> App {
-        let mut config = Config::default();
-        for name in ["first", "second"] {
-            config.profiles.insert(
-                name.to_owned(),
-                Profile {
-                    client_id: "1example23456789abcdefghij".to_owned(),
-                    cognito_endpoint: Some("http://127.0.0.1:9/".to_owned()),
-                    ..Profile::default()
-                },
-            );
-        }
-        config.default_profile = Some("first".to_owned());
-        let config_path = dir.join("config.toml");
-        config.save(&config_path).expect("config");
-        let options = AppOptions {
-            config_path,
-            data_dir: dir.join("data"),
-            lang: Some(crate::i18n::Lang::En),
-            theme: None,
-            profile: None,
-            cache_dir: Some(dir.join("cache")),
-            local_convert: None,
-            secrets: Secrets::Store(Arc::new(MemoryStore::default())),
-            dialogs: Arc::new(FixedDialogs {
-                open: None,
-                save: None,
-                folder: None,
-            }),
-            runtime: runtime.handle().clone(),
-        };
-        let mut app = App::new(&egui::Context::default(), options);
-        runtime.block_on(app.idle());
-        assert!(!app.poll_loading(), "the files were read");
-        app
-    }
+    use crate::ui::Screen;
+    use crate::ui::test_app::app;
 
     #[test]
     fn actions_change_the_screen_and_the_profile_in_one_place() {

@@ -244,3 +244,77 @@ impl App {
 fn fix_label(lang: Lang) -> &'static str {
     lang.text(t::ADD_THE_TRAILING)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Profile};
+    use crate::ui::navigation::Event;
+    use crate::ui::test_app::{app_with, unreachable_profile};
+    use crate::ui::{Action, Screen};
+
+    #[test]
+    fn a_picked_folder_fills_the_pdf_prefix_and_proposes_the_upload_prefix() {
+        let mut state = ConvertState {
+            bucket: "shitadan".to_owned(),
+            upload_prefix: "typed/".to_owned(),
+            ..ConvertState::default()
+        };
+        state.use_folder("api/receipts/r6/pdf/");
+        assert_eq!(state.pdf_prefix, "api/receipts/r6/pdf/");
+        assert_eq!(state.upload_prefix, "api/receipts/r6/jpeg/");
+        let checked = state.draft().check();
+        assert_eq!(
+            checked.request().map(|r| r.source_bucket.as_str()),
+            Some("shitadan")
+        );
+        // A bad bucket makes no request, whatever the prefixes.
+        state.bucket = "Not_A_Bucket".to_owned();
+        assert!(state.draft().check().request().is_none());
+    }
+
+    #[test]
+    fn the_form_takes_a_profile_s_defaults_once_and_then_keeps_what_was_typed() {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::default();
+        config.profiles.insert(
+            "first".to_owned(),
+            Profile {
+                bucket: Some("shitadan".to_owned()),
+                pdf_prefix: Some("api/receipts/r6/pdf/".to_owned()),
+                ..unreachable_profile()
+            },
+        );
+        config
+            .profiles
+            .insert("second".to_owned(), unreachable_profile());
+        config.default_profile = Some("first".to_owned());
+        let mut app = app_with(&runtime, dir.path(), &config);
+        app.jobs.recent.upload_prefix = vec!["recent/jpeg/".to_owned()];
+        app.jobs.recent.bucket = vec!["recent-bucket".to_owned()];
+
+        // The profile's own defaults first, the most recent value where it has none.
+        app.fill_form_defaults();
+        assert_eq!(
+            (
+                app.convert.bucket.as_str(),
+                app.convert.pdf_prefix.as_str(),
+                app.convert.upload_prefix.as_str()
+            ),
+            ("shitadan", "api/receipts/r6/pdf/", "recent/jpeg/")
+        );
+        // What the person typed stays while the form is drawn again and tabs change.
+        app.convert.bucket = "typed-bucket".to_owned();
+        app.apply(Action::Go(Event::Chosen(Screen::Jobs)));
+        app.fill_form_defaults();
+        assert_eq!(app.convert.bucket, "typed-bucket");
+        // Another profile fills the form with its own.
+        app.apply(Action::SwitchProfile("second".to_owned()));
+        app.fill_form_defaults();
+        assert_eq!(
+            (app.convert.bucket.as_str(), app.convert.pdf_prefix.as_str()),
+            ("recent-bucket", "")
+        );
+    }
+}

@@ -152,6 +152,15 @@ pub fn diagnostics_text(job: &JobRecord) -> String {
     lines.join("\n")
 }
 
+/// The job whose details show: the one picked while it still exists, else the newest
+/// (the list is newest first).
+fn shown_job(picked: Option<&str>, jobs: &[JobRecord]) -> Option<String> {
+    picked
+        .filter(|id| jobs.iter().any(|j| j.id == *id))
+        .or_else(|| jobs.first().map(|j| j.id.as_str()))
+        .map(str::to_owned)
+}
+
 impl App {
     pub(super) fn jobs_screen(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
@@ -163,12 +172,7 @@ impl App {
             return;
         }
         let now = jiff::Timestamp::now().as_second();
-        let mut selected = self
-            .jobs_view
-            .selected
-            .clone()
-            .filter(|id| self.jobs.jobs.iter().any(|j| &j.id == id))
-            .or_else(|| self.jobs.jobs.first().map(|j| j.id.clone()));
+        let mut selected = shown_job(self.jobs_view.selected.as_deref(), &self.jobs.jobs);
         egui::Panel::left("job-list")
             .resizable(true)
             .default_size(300.0)
@@ -478,5 +482,20 @@ mod answer_tests {
         job.elapsed_ms = None;
         assert_eq!(duration_text(&job, 200), "1 s");
         assert_eq!(size_text(3_400_000), "3.4 MB");
+    }
+
+    #[test]
+    fn the_picked_job_shows_until_it_is_gone_then_the_newest() {
+        let request = crate::api::ConvertRequest {
+            source_bucket: "demo".to_owned(),
+            pdf_prefix: "a/".to_owned(),
+            upload_prefix: "b/".to_owned(),
+        };
+        let job = |id: &str| JobRecord::new(id.to_owned(), "p".to_owned(), request.clone(), 100);
+        let jobs = [job("newest"), job("older")];
+        assert_eq!(shown_job(None, &jobs).as_deref(), Some("newest"));
+        assert_eq!(shown_job(Some("older"), &jobs).as_deref(), Some("older"));
+        assert_eq!(shown_job(Some("deleted"), &jobs).as_deref(), Some("newest"));
+        assert_eq!(shown_job(Some("older"), &[]), None);
     }
 }

@@ -31,6 +31,8 @@ pub mod sign_in;
 pub mod startup;
 pub mod status;
 pub mod tasks;
+#[cfg(test)]
+mod test_app;
 pub mod viewer;
 
 use std::collections::HashMap;
