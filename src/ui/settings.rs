@@ -96,6 +96,7 @@ impl App {
     fn take_imported(&mut self, imported: Config) {
         let lang = self.lang;
         let mut names = Vec::new();
+        let mut refused = Vec::new();
         for (name, mut profile) in imported.profiles {
             let mut unique = name.clone();
             let mut n = 2;
@@ -106,20 +107,27 @@ impl App {
             profile.local_stack = false;
             profile.username = None;
             if let Err(e) = profile.validate(&unique) {
-                self.settings.message = Some((false, e.to_string()));
+                refused.push(crate::i18n::config_error(&e, lang));
                 continue;
             }
             self.config.profiles.insert(unique.clone(), profile);
             names.push(unique);
         }
+        // What was imported and what was refused, together: one does not hide the other.
+        let mut lines = Vec::new();
         if !names.is_empty() {
             self.save_config();
-            self.settings.message = Some((true, t::imported(&names, lang)));
+            lines.push(t::imported(&names, lang));
             if let Some(first) = names.first()
                 && let Some(profile) = self.config.profiles.get(first)
             {
                 self.settings.draft = Some(Draft::from_profile(first, profile));
             }
+        }
+        let all_taken = refused.is_empty();
+        lines.extend(refused);
+        if !lines.is_empty() {
+            self.settings.message = Some((all_taken, lines.join("\n")));
         }
     }
 
@@ -374,5 +382,69 @@ impl App {
             .await?;
             Ok(t::exported_to(&path, lang))
         }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Profile;
+    use crate::ui::test_app::{app, unreachable_profile};
+
+    #[test]
+    fn an_import_takes_free_names_drops_the_user_and_says_what_it_refused() {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut app = app(&runtime, dir.path());
+        let mut imported = Config::default();
+        imported.profiles.insert(
+            "first".to_owned(),
+            Profile {
+                username: Some("alice".to_owned()),
+                local_stack: true,
+                ..unreachable_profile()
+            },
+        );
+        imported.profiles.insert(
+            "broken".to_owned(),
+            Profile {
+                client_id: "not a client id".to_owned(),
+                ..unreachable_profile()
+            },
+        );
+        app.take_imported(imported);
+
+        // "first" is taken: the import is "first (2)", with no user and not the demo.
+        let added = app.config.profiles.get("first (2)").expect("imported");
+        assert_eq!(
+            (added.username.as_deref(), added.local_stack),
+            (None, false)
+        );
+        assert!(!app.config.profiles.contains_key("broken"));
+        assert_eq!(
+            app.settings.draft.as_ref().map(|d| d.name.as_str()),
+            Some("first (2)")
+        );
+        let (ok, text) = app.settings.message.clone().expect("a message");
+        assert!(!ok, "a refused profile makes the message an error");
+        assert!(
+            text.contains("first (2)") && text.contains("broken"),
+            "{text}"
+        );
+
+        // Nothing importable: the refusal alone, and nothing opened.
+        let other = tempfile::tempdir().expect("tempdir");
+        let mut app = crate::ui::test_app::app(&runtime, other.path());
+        let mut only_broken = Config::default();
+        only_broken.profiles.insert(
+            "broken".to_owned(),
+            Profile {
+                client_id: String::new(),
+                ..unreachable_profile()
+            },
+        );
+        app.take_imported(only_broken);
+        assert!(app.settings.draft.is_none());
+        assert!(app.settings.message.as_ref().is_some_and(|(ok, _)| !ok));
     }
 }
