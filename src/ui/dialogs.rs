@@ -7,7 +7,7 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use tokio::sync::oneshot;
 
@@ -98,7 +98,8 @@ impl PathPrompt {
     }
 }
 
-/// Where the prompt starts: the Pictures (else Downloads, else home) folder.
+/// Where the prompt starts for pages: the Pictures (else Downloads, else home) folder.
+/// It reads `user-dirs.dirs`, so it runs off the UI thread.
 fn default_folder() -> PathBuf {
     let user = directories::UserDirs::new();
     user.as_ref()
@@ -125,6 +126,9 @@ pub struct NativeDialogs {
     prompt: Arc<PathPrompt>,
     /// Whether the system can show a dialog: looked up once, off the UI thread.
     mode: Arc<AtomicU8>,
+    /// The prompt's folder for pages ([`default_folder`]): looked up once, off the UI
+    /// thread.
+    folder: Arc<OnceLock<PathBuf>>,
 }
 
 impl Default for NativeDialogs {
@@ -132,31 +136,38 @@ impl Default for NativeDialogs {
         Self {
             prompt: Arc::default(),
             mode: Arc::new(AtomicU8::new(UNKNOWN)),
+            folder: Arc::default(),
         }
     }
 }
 
 impl NativeDialogs {
-    /// Always the in-app prompt (tests; systems known to have no dialog).
+    /// Always the in-app prompt (tests; systems known to have no dialog). Made before
+    /// the window opens: it looks the folder up at once.
     pub fn in_app_only() -> Self {
         Self {
             prompt: Arc::default(),
             mode: Arc::new(AtomicU8::new(IN_APP)),
+            folder: Arc::new(OnceLock::from(default_folder())),
         }
     }
 
-    /// The native dialog when the system has one, else the in-app prompt.
+    /// The native dialog when the system has one, else the in-app prompt starting at
+    /// `default` (given the folder for pages).
     fn either(
         &self,
         kind: PromptKind,
-        default: PathBuf,
+        default: impl FnOnce(&Path) -> PathBuf + Send + 'static,
         native: impl FnOnce() -> Answer + Send + 'static,
     ) -> Answer {
-        if self.mode.load(Ordering::Relaxed) == IN_APP {
-            return self.prompt.ask(kind, &default);
+        if self.mode.load(Ordering::Relaxed) == IN_APP
+            && let Some(folder) = self.folder.get()
+        {
+            return self.prompt.ask(kind, &default(folder));
         }
         let mode = Arc::clone(&self.mode);
         let prompt = Arc::clone(&self.prompt);
+        let folder = Arc::clone(&self.folder);
         Box::pin(async move {
             if mode.load(Ordering::Relaxed) == UNKNOWN {
                 let found = crate::save::blocking(system_has_file_dialogs)
@@ -170,7 +181,14 @@ impl NativeDialogs {
                 mode.store(if found { NATIVE } else { IN_APP }, Ordering::Relaxed);
             }
             if mode.load(Ordering::Relaxed) == IN_APP {
-                prompt.ask(kind, &default).await
+                let found = match folder.get() {
+                    Some(found) => found.clone(),
+                    None => crate::save::blocking(default_folder)
+                        .await
+                        .unwrap_or_default(),
+                };
+                let found = folder.get_or_init(|| found);
+                prompt.ask(kind, &default(found)).await
             } else {
                 native().await
             }
@@ -180,28 +198,38 @@ impl NativeDialogs {
 
 impl Dialogs for NativeDialogs {
     fn open_profile(&self) -> Answer {
-        self.either(PromptKind::OpenProfile, home(), || {
-            let dialog = rfd::AsyncFileDialog::new()
-                .set_title("Receipt Desk")
-                .add_filter("TOML", &["toml"]);
-            Box::pin(async move { dialog.pick_file().await.map(|f| f.path().to_owned()) })
-        })
+        self.either(
+            PromptKind::OpenProfile,
+            |_| home(),
+            || {
+                let dialog = rfd::AsyncFileDialog::new()
+                    .set_title("Receipt Desk")
+                    .add_filter("TOML", &["toml"]);
+                Box::pin(async move { dialog.pick_file().await.map(|f| f.path().to_owned()) })
+            },
+        )
     }
 
     fn save_profile(&self, default_name: String) -> Answer {
-        self.either(PromptKind::SaveProfile, home().join(&default_name), || {
-            let dialog = rfd::AsyncFileDialog::new()
-                .set_title("Receipt Desk")
-                .add_filter("TOML", &["toml"])
-                .set_file_name(default_name);
-            Box::pin(async move { dialog.save_file().await.map(|f| f.path().to_owned()) })
-        })
+        let offered = default_name.clone();
+        self.either(
+            PromptKind::SaveProfile,
+            move |_| home().join(offered),
+            || {
+                let dialog = rfd::AsyncFileDialog::new()
+                    .set_title("Receipt Desk")
+                    .add_filter("TOML", &["toml"])
+                    .set_file_name(default_name);
+                Box::pin(async move { dialog.save_file().await.map(|f| f.path().to_owned()) })
+            },
+        )
     }
 
     fn save_image(&self, default_name: String) -> Answer {
+        let offered = default_name.clone();
         self.either(
             PromptKind::SaveImage,
-            default_folder().join(&default_name),
+            move |folder| folder.join(offered),
             || {
                 let dialog = rfd::AsyncFileDialog::new()
                     .set_title("Receipt Desk")
@@ -213,7 +241,7 @@ impl Dialogs for NativeDialogs {
     }
 
     fn pick_folder(&self) -> Answer {
-        self.either(PromptKind::PickFolder, default_folder(), || {
+        self.either(PromptKind::PickFolder, Path::to_owned, || {
             let dialog = rfd::AsyncFileDialog::new().set_title("Receipt Desk");
             Box::pin(async move { dialog.pick_folder().await.map(|f| f.path().to_owned()) })
         })
