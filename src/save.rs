@@ -81,6 +81,24 @@ pub async fn existing_names(folder: PathBuf, names: Vec<String>) -> Vec<String> 
     .unwrap_or_default()
 }
 
+/// The pages of an answer that can be fetched (those with a URL), each with its page
+/// number in its PDF: what the gallery shows and what Save all and `--download` save.
+pub fn result_pages(result: &crate::api::ConvertResult) -> Vec<(Item, Option<u32>)> {
+    result
+        .converted
+        .iter()
+        .filter_map(|page| {
+            let url = page.url.clone()?;
+            let item = Item {
+                key: page.key.clone(),
+                url,
+                bytes: page.bytes,
+            };
+            Some((item, page.page))
+        })
+        .collect()
+}
+
 /// Saves every item into `folder` under its [`relative_names`]; existing files are kept unless
 /// `overwrite`. `on_page` is called after each page (the window repaints).
 pub async fn pages_into_folder(

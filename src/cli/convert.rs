@@ -410,16 +410,9 @@ async fn download(
     crate::save::create_folder(dir.to_owned())
         .await
         .map_err(|e| failure(EXIT_FAILURE, e))?;
-    let items: Vec<Item> = result
-        .converted
-        .iter()
-        .filter_map(|page| {
-            page.url.as_ref().map(|url| Item {
-                key: page.key.clone(),
-                url: url.clone(),
-                bytes: page.bytes,
-            })
-        })
+    let items: Vec<Item> = crate::save::result_pages(result)
+        .into_iter()
+        .map(|(item, _)| item)
         .collect();
     let report = crate::save::pages_into_folder(
         Thumbnailer::new(None),

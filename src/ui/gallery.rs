@@ -143,7 +143,7 @@ struct Shown {
 impl Shown {
     fn new(result: Arc<ConvertResult>, filter: &str) -> Self {
         let needle = filter.to_lowercase();
-        let all = items_of(&result);
+        let all = crate::save::result_pages(&result);
         let total = all.len();
         let items: Vec<_> = all
             .into_iter()
@@ -217,26 +217,10 @@ impl GalleryState {
 
 /// The job's pages that have a URL, as gallery items.
 pub fn items(job: &JobRecord) -> Vec<(Item, Option<u32>)> {
-    job.result.as_deref().map(items_of).unwrap_or_default()
-}
-
-fn items_of(result: &ConvertResult) -> Vec<(Item, Option<u32>)> {
-    result
-        .converted
-        .iter()
-        .filter_map(|page| {
-            page.url.as_ref().map(|url| {
-                (
-                    Item {
-                        key: page.key.clone(),
-                        url: url.clone(),
-                        bytes: page.bytes,
-                    },
-                    page.page,
-                )
-            })
-        })
-        .collect()
+    job.result
+        .as_deref()
+        .map(crate::save::result_pages)
+        .unwrap_or_default()
 }
 
 impl App {
