@@ -1131,8 +1131,13 @@ fn expired_links_are_renewed_through_the_job_status() {
     app.key_combination_modifiers(egui::Modifiers::COMMAND, &[Key::Num2]);
     fixture.settle(&mut app);
     let pages = receipt_desk::local::demo::PAGES;
-    assert_eq!(app.state().gallery_state().counts(), (pages, 0, 0));
     let renewed = &app.state().jobs()[0];
+    assert_eq!(
+        app.state().gallery_state().counts(),
+        (pages, 0, 0),
+        "failed: {:?}",
+        renewed.result.as_ref().map(|r| &r.failed)
+    );
     assert_ne!(
         renewed.result.as_ref().map(|r| r.converted[0].url.clone()),
         job.result.as_ref().map(|r| r.converted[0].url.clone()),
