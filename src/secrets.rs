@@ -138,6 +138,16 @@ impl Owner {
         self.account("client-secret", "client-secret")
     }
 
+    /// Everything filed for this owner and `users`: the client secret, then each user's
+    /// remembered sign-in and device.
+    pub fn accounts<'a>(&self, users: impl IntoIterator<Item = &'a String>) -> Vec<Account> {
+        let mut accounts = vec![self.client_secret()];
+        for user in users {
+            accounts.extend([self.session(user), self.device(user)]);
+        }
+        accounts
+    }
+
     fn account(&self, what: &str, legacy_what: &str) -> Account {
         Account {
             name: format!(
@@ -167,6 +177,24 @@ impl Secrets {
         self.set(account.name.clone(), bytes.clone()).await?;
         self.delete(account.legacy.clone()).await?;
         Ok(Some(bytes))
+    }
+
+    /// Moves each entry found under the first name of a pair to the second (a renamed
+    /// profile keeps its secrets): written under the new name first, then deleted under
+    /// the old, so a failure half-way loses nothing. Returns how many moved.
+    pub async fn move_accounts(
+        &self,
+        moves: Vec<(Account, Account)>,
+    ) -> Result<usize, SecretError> {
+        let mut count = 0;
+        for (from, to) in moves {
+            if let Some(bytes) = self.get_account(&from).await? {
+                self.set(to.name.clone(), bytes).await?;
+                self.delete_account(&from).await?;
+                count += 1;
+            }
+        }
+        Ok(count)
     }
 
     /// Deletes the entry under both its names.

@@ -233,10 +233,7 @@ impl App {
             original,
             removed.as_ref().map_or("", |p| p.client_id.as_str()),
         );
-        let mut accounts = vec![owner.client_secret()];
-        for user in &users {
-            accounts.extend([owner.session(user), owner.device(user)]);
-        }
+        let accounts = owner.accounts(&users);
         self.tasks.detach(async move {
             for account in &accounts {
                 let _ = secrets.delete_account(account).await;

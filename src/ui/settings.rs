@@ -294,13 +294,30 @@ impl App {
             .as_ref()
             .and_then(|o| self.config.profiles.get(o))
             .cloned();
+        let mut moves = Vec::new();
         if let Some(original) = &draft.original
             && *original != name
         {
             self.config.profiles.remove(original);
+            // A new name: what the keyring holds for the profile, and the note of whose
+            // sign-ins are remembered, go with it (else a client secret is lost and a
+            // refresh token left where no sign-out would find it).
+            let mut users = self.config.remembered.remove(original).unwrap_or_default();
+            if !users.is_empty() {
+                self.config.remembered.insert(name.clone(), users.clone());
+            }
+            if let Some(before) = &before {
+                users.extend(before.username.clone());
+                let from = secrets::Owner::new(original, &before.client_id).accounts(&users);
+                let to = secrets::Owner::new(&name, &before.client_id).accounts(&users);
+                moves = from.into_iter().zip(to).collect();
+            }
             if self.profile_name == *original {
                 self.profile_name.clone_from(&name);
                 self.config.default_profile = Some(name.clone());
+                if let super::ConnSlot::Ready(conn) = &mut self.conn {
+                    conn.profile_name.clone_from(&name);
+                }
             }
         }
         self.config.profiles.insert(name.clone(), profile.clone());
@@ -309,12 +326,21 @@ impl App {
         self.settings.message = Some((true, lang.text(t::SAVED).to_owned()));
         let secret = std::mem::take(&mut self.settings.secret);
         let secret_changed = !secret.is_empty();
-        if secret_changed {
+        if secret_changed || !moves.is_empty() {
             let secrets = self.secrets.clone();
             let account = secrets::Owner::new(&name, &profile.client_id)
                 .client_secret()
                 .name;
+            let renamed = name.clone();
+            // The move first: a new client secret typed with the rename is not then
+            // overwritten by the old one.
             self.settings.pending = Some(self.tasks.spawn(async move {
+                if let Err(e) = secrets.move_accounts(moves).await {
+                    return Err(t::secrets_not_moved(&renamed, &e.to_string(), lang));
+                }
+                if !secret_changed {
+                    return Ok(lang.text(t::SAVED).to_owned());
+                }
                 secrets
                     .set(account, secret.into_bytes())
                     .await
@@ -390,6 +416,66 @@ mod tests {
     use super::*;
     use crate::config::Profile;
     use crate::ui::test_app::{app, unreachable_profile};
+
+    #[test]
+    fn a_renamed_profile_takes_its_keyring_entries_and_remembered_sign_ins_along() {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut app = app(&runtime, dir.path());
+        let client = unreachable_profile().client_id;
+        let old = secrets::Owner::new("second", &client);
+        let new = secrets::Owner::new("renamed", &client);
+        let store = app.secrets.clone();
+        runtime.block_on(async {
+            for (account, value) in [
+                (old.client_secret(), "old secret"),
+                (old.session("alice"), "alice's sign-in"),
+                (old.device("alice"), "alice's device"),
+            ] {
+                store
+                    .set(account.name, value.as_bytes().to_vec())
+                    .await
+                    .expect("set");
+            }
+        });
+        app.config
+            .remembered
+            .entry("second".to_owned())
+            .or_default()
+            .insert("alice".to_owned());
+        // Renamed, with a new client secret typed in the same save.
+        let mut draft = Draft::from_profile("second", &app.config.profiles["second"]);
+        draft.name = "renamed".to_owned();
+        app.settings.secret = "new secret".to_owned();
+        app.save_draft(&draft);
+        runtime.block_on(app.idle());
+        app.poll_settings();
+
+        let read = |account: secrets::Account| {
+            runtime
+                .block_on(store.get(account.name))
+                .expect("get")
+                .map(|bytes| String::from_utf8(bytes).expect("utf-8"))
+        };
+        assert_eq!(read(new.client_secret()).as_deref(), Some("new secret"));
+        assert_eq!(
+            read(new.session("alice")).as_deref(),
+            Some("alice's sign-in")
+        );
+        assert_eq!(read(new.device("alice")).as_deref(), Some("alice's device"));
+        for account in old.accounts(&["alice".to_owned()]) {
+            assert_eq!(read(account.clone()), None, "{account:?} left behind");
+        }
+        assert!(app.config.is_remembered("renamed", "alice"));
+        assert!(!app.config.remembered.contains_key("second"));
+        assert_eq!(
+            app.settings.message,
+            Some((
+                true,
+                "Saved; the client secret is in the keyring.".to_owned()
+            ))
+        );
+    }
 
     #[test]
     fn an_import_takes_free_names_drops_the_user_and_says_what_it_refused() {

@@ -206,6 +206,16 @@ pub const SAVED: Text = Text {
     en: "Saved.",
     ja: "保存しました。",
 };
+pub fn secrets_not_moved(to: &str, error: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "Saved as “{to}”, but the keyring entries (client secret, remembered sign-ins) could not be moved to the new name: {error}. Sign in again, and enter the client secret again if the profile has one."
+        ),
+        Lang::Ja => format!(
+            "「{to}」として保存しましたが、キーリングの項目（クライアントシークレット、記憶したサインイン）を新しい名前に移せませんでした: {error}。もう一度サインインし、クライアントシークレットがあれば入力し直してください。"
+        ),
+    }
+}
 pub const SAVED_THE_CLIENT_SECRET_IS_IN: Text = Text {
     en: "Saved; the client secret is in the keyring.",
     ja: "保存しました。クライアントシークレットはキーリングにあります。",
