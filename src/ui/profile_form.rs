@@ -395,8 +395,16 @@ impl App {
         let valid = problems.is_empty();
         // Saving or deleting replaces the draft; the edited copy must not overwrite that.
         let mut replaced = false;
+        // One change of the secret store at a time (a rename moves entries); and the
+        // profile in use keeps its name while a sign-in files entries under it.
+        let renames_in_use = draft.original.as_deref() == Some(self.profile_name.as_str())
+            && draft.name.trim() != self.profile_name;
+        let blocked = self.settings.pending.is_some() || (renames_in_use && self.sign_in.busy());
         ui.horizontal(|ui| {
-            if ui.button(lang.text(t::SAVE_PROFILE)).clicked() {
+            if ui
+                .add_enabled(!blocked, egui::Button::new(lang.text(t::SAVE_PROFILE)))
+                .clicked()
+            {
                 if valid {
                     self.save_draft(&draft);
                     replaced = true;
@@ -415,7 +423,9 @@ impl App {
                     self.export_profile(&original);
                 }
                 if original != self.profile_name
-                    && ui.button(lang.text(t::DELETE_PROFILE)).clicked()
+                    && ui
+                        .add_enabled(!blocked, egui::Button::new(lang.text(t::DELETE_PROFILE)))
+                        .clicked()
                 {
                     self.delete_profile(&original);
                     self.settings.draft = None;

@@ -60,6 +60,9 @@ pub struct SettingsState {
     /// Outcome sentences of secret-store writes, imports and exports.
     pub(super) pending: Option<Promise<Result<String, String>>>,
     pub(super) import: Option<Promise<Result<Option<Config>, String>>>,
+    /// The profile in use reconnects once `pending` (its entries moving to a new name)
+    /// is done, so the new connection finds them.
+    pub(super) reconnect_after: bool,
     /// The signed-in user's password and authenticator.
     pub(super) account: super::account::AccountState,
 }
@@ -77,6 +80,9 @@ impl App {
                 Ok(text) => (true, text),
                 Err(text) => (false, text),
             });
+            if std::mem::take(&mut self.settings.reconnect_after) {
+                self.ask(Action::Reconnect);
+            }
         }
         if self
             .settings
@@ -299,18 +305,31 @@ impl App {
             && *original != name
         {
             self.config.profiles.remove(original);
-            // A new name: what the keyring holds for the profile, and the note of whose
-            // sign-ins are remembered, go with it (else a client secret is lost and a
-            // refresh token left where no sign-out would find it).
+            // A new name: what the secret store holds for the profile, and the note of
+            // whose sign-ins are remembered, go with it (else a client secret is lost and
+            // a refresh token left where no sign-out would find it). With another app
+            // client too, nothing of the old one's is any use: it is deleted instead.
             let mut users = self.config.remembered.remove(original).unwrap_or_default();
-            if !users.is_empty() {
+            let same_client = before
+                .as_ref()
+                .is_some_and(|b| b.client_id == profile.client_id);
+            if same_client && !users.is_empty() {
                 self.config.remembered.insert(name.clone(), users.clone());
             }
             if let Some(before) = &before {
                 users.extend(before.username.clone());
                 let from = secrets::Owner::new(original, &before.client_id).accounts(&users);
-                let to = secrets::Owner::new(&name, &before.client_id).accounts(&users);
-                moves = from.into_iter().zip(to).collect();
+                if same_client {
+                    let to = secrets::Owner::new(&name, &before.client_id).accounts(&users);
+                    moves = from.into_iter().zip(to).collect();
+                } else {
+                    let secrets = self.secrets.clone();
+                    self.tasks.detach(async move {
+                        for account in &from {
+                            let _ = secrets.delete_account(account).await;
+                        }
+                    });
+                }
             }
             if self.profile_name == *original {
                 self.profile_name.clone_from(&name);
@@ -333,19 +352,23 @@ impl App {
                 .name;
             let renamed = name.clone();
             // The move first: a new client secret typed with the rename is not then
-            // overwritten by the old one.
+            // overwritten by the old one. The new secret is written (and wiped from
+            // memory) even when the move failed.
             self.settings.pending = Some(self.tasks.spawn(async move {
-                if let Err(e) = secrets.move_accounts(moves).await {
-                    return Err(t::secrets_not_moved(&renamed, &e.to_string(), lang));
+                let move_result = secrets.move_accounts(moves).await;
+                let written = if secret_changed {
+                    Some(secrets.set(account, secret.into_bytes()).await)
+                } else {
+                    None
+                };
+                match (move_result, written) {
+                    (Err(e), _) => Err(t::secrets_not_moved(&renamed, &e.to_string(), lang)),
+                    (Ok(_), Some(Err(e))) => Err(e.to_string()),
+                    (Ok(_), Some(Ok(()))) => {
+                        Ok(lang.text(t::SAVED_THE_CLIENT_SECRET_IS_IN).to_owned())
+                    }
+                    (Ok(_), None) => Ok(lang.text(t::SAVED).to_owned()),
                 }
-                if !secret_changed {
-                    return Ok(lang.text(t::SAVED).to_owned());
-                }
-                secrets
-                    .set(account, secret.into_bytes())
-                    .await
-                    .map(|()| lang.text(t::SAVED_THE_CLIENT_SECRET_IS_IN).to_owned())
-                    .map_err(|e| e.to_string())
             }));
         }
         // The profile in use reconnects when what it connects with changed.
@@ -377,7 +400,11 @@ impl App {
             )
         });
         if name == self.profile_name && (connects_differently || secret_changed) {
-            self.ask(Action::Reconnect);
+            if self.settings.pending.is_some() {
+                self.settings.reconnect_after = true;
+            } else {
+                self.ask(Action::Reconnect);
+            }
         }
         self.convert.filled_for = None;
     }
@@ -418,7 +445,7 @@ mod tests {
     use crate::ui::test_app::{app, unreachable_profile};
 
     #[test]
-    fn a_renamed_profile_takes_its_keyring_entries_and_remembered_sign_ins_along() {
+    fn a_renamed_profile_takes_its_stored_secrets_and_remembered_sign_ins_along() {
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
         let dir = tempfile::tempdir().expect("tempdir");
         let mut app = app(&runtime, dir.path());
@@ -470,11 +497,69 @@ mod tests {
         assert!(!app.config.remembered.contains_key("second"));
         assert_eq!(
             app.settings.message,
-            Some((
-                true,
-                "Saved; the client secret is in the keyring.".to_owned()
-            ))
+            Some((true, t::SAVED_THE_CLIENT_SECRET_IS_IN.en.to_owned()))
         );
+    }
+
+    #[test]
+    fn the_profile_in_use_reconnects_after_its_move_and_another_client_s_entries_are_deleted() {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut app = app(&runtime, dir.path());
+        let client = unreachable_profile().client_id;
+        let store = app.secrets.clone();
+        let put = |account: secrets::Account| {
+            runtime
+                .block_on(store.set(account.name, b"x".to_vec()))
+                .expect("set");
+        };
+        let read =
+            |account: secrets::Account| runtime.block_on(store.get(account.name)).expect("get");
+        put(secrets::Owner::new("first", &client).session("alice"));
+        put(secrets::Owner::new("second", &client).session("bob"));
+        put(secrets::Owner::new("second", &client).client_secret());
+        for (profile, user) in [("first", "alice"), ("second", "bob")] {
+            app.config
+                .remembered
+                .entry(profile.to_owned())
+                .or_default()
+                .insert(user.to_owned());
+        }
+
+        // "first" is in use: renamed with a new client secret, it reconnects only once
+        // its entries are under the new name.
+        let mut draft = Draft::from_profile("first", &app.config.profiles["first"]);
+        draft.name = "main".to_owned();
+        app.settings.secret = "new secret".to_owned();
+        app.save_draft(&draft);
+        assert_eq!(app.profile_name(), "main");
+        assert!(
+            !app.actions.contains(&Action::Reconnect),
+            "not before the move"
+        );
+        runtime.block_on(app.idle());
+        app.poll_settings();
+        assert!(app.actions.contains(&Action::Reconnect));
+        assert!(read(secrets::Owner::new("main", &client).session("alice")).is_some());
+
+        // "second" renamed onto another app client: the old client's entries are of no
+        // use to it, so they go, and so does the note that bob's sign-in is remembered.
+        let mut draft = Draft::from_profile("second", &app.config.profiles["second"]);
+        draft.name = "other".to_owned();
+        draft.client_id = "2another3456789abcdefghijk".to_owned();
+        app.save_draft(&draft);
+        runtime.block_on(app.idle());
+        let old = secrets::Owner::new("second", &client);
+        let kept_client = secrets::Owner::new("other", &client);
+        for account in old
+            .accounts(&["bob".to_owned()])
+            .into_iter()
+            .chain(kept_client.accounts(&["bob".to_owned()]))
+        {
+            assert_eq!(read(account.clone()), None, "{account:?}");
+        }
+        assert!(!app.config.remembered.contains_key("second"));
+        assert!(!app.config.remembered.contains_key("other"));
     }
 
     #[test]
