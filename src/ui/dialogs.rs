@@ -183,12 +183,13 @@ impl NativeDialogs {
             if mode.load(Ordering::Relaxed) == IN_APP {
                 let found = match folder.get() {
                     Some(found) => found.clone(),
-                    None => crate::save::blocking(default_folder)
-                        .await
-                        .unwrap_or_default(),
+                    None => match crate::save::blocking(default_folder).await {
+                        Ok(found) => folder.get_or_init(|| found).clone(),
+                        // Not kept: the next prompt looks again.
+                        Err(_) => home().join("Receipt Desk"),
+                    },
                 };
-                let found = folder.get_or_init(|| found);
-                prompt.ask(kind, &default(found)).await
+                prompt.ask(kind, &default(&found)).await
             } else {
                 native().await
             }
