@@ -467,3 +467,60 @@ async fn prefixes_browses_the_demo_bucket_behind_the_authorizer() {
         .expect("answer");
     assert_eq!(bad.status().as_u16(), 400);
 }
+
+/// `/prefixes` in pages: a level of 1,001 folders answers 1,000 and a continuation that
+/// gives the last; a prefix that climbs out of the bucket is refused.
+#[tokio::test]
+async fn prefixes_pages_a_long_level_and_refuses_a_prefix_that_climbs_out() {
+    let demo = Demo::start().await;
+    for i in 0..1001 {
+        let folder = demo.bucket().join(format!("many/{i:04}"));
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        std::fs::write(folder.join("r.pdf"), b"%PDF-1.4").expect("write");
+    }
+    let api = demo.stack.api_url();
+    let page = |continuation: Option<String>| {
+        let mut params = vec![
+            ("bucket", demo::BUCKET.to_owned()),
+            ("prefix", "many/".to_owned()),
+        ];
+        params.extend(continuation.map(|c| ("continuation", c)));
+        reqwest::Url::parse_with_params(&format!("{api}/prefixes"), params)
+            .expect("url")
+            .to_string()
+    };
+    let prefixes = |body: &Value| -> Vec<String> {
+        body["folders"]
+            .as_array()
+            .expect("folders")
+            .iter()
+            .map(|f| f["prefix"].as_str().expect("prefix").to_owned())
+            .collect()
+    };
+    let first = demo.get_json(&page(None)).await;
+    assert_eq!(prefixes(&first).len(), 1000);
+    assert_eq!(first["folders"][0]["pdfs"], 1, "{}", first["folders"][0]);
+    let next = first["next"].as_str().expect("a continuation").to_owned();
+    let second = demo.get_json(&page(Some(next))).await;
+    assert_eq!(prefixes(&second), ["many/1000/"]);
+    assert_eq!(second["next"], Value::Null);
+    let mut all = prefixes(&first);
+    all.extend(prefixes(&second));
+    all.dedup();
+    assert_eq!(all.len(), 1001, "every folder once");
+
+    for climbing in ["../", "many/../../keys/", "/etc/"] {
+        let url = reqwest::Url::parse_with_params(
+            &format!("{api}/prefixes"),
+            [("bucket", demo::BUCKET), ("prefix", climbing)],
+        )
+        .expect("url");
+        let refused = reqwest::Client::new()
+            .get(url)
+            .header("Authorization", &demo.bearer)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(refused.status().as_u16(), 400, "{climbing}");
+    }
+}
