@@ -228,12 +228,16 @@ impl App {
         let mut users = self.config.remembered.remove(original).unwrap_or_default();
         users.extend(removed.as_ref().and_then(|p| p.username.clone()));
         self.save_config();
-        let secrets = self.secrets.clone();
         let owner = secrets::Owner::new(
             original,
             removed.as_ref().map_or("", |p| p.client_id.as_str()),
         );
-        let accounts = owner.accounts(&users);
+        self.delete_secrets(owner.accounts(&users));
+    }
+
+    /// Deletes `accounts` from the secret store, in the background.
+    pub(super) fn delete_secrets(&self, accounts: Vec<secrets::Account>) {
+        let secrets = self.secrets.clone();
         self.tasks.detach(async move {
             for account in &accounts {
                 let _ = secrets.delete_account(account).await;

@@ -8,7 +8,7 @@ use poll_promise::Promise;
 
 use super::profile_form::Draft;
 use super::{Action, App};
-use crate::config::{self, Config, LanguagePref, ThemePref};
+use crate::config::{self, Config, LanguagePref, Profile, ThemePref};
 use crate::i18n::Lang;
 use crate::i18n::ui::settings as t;
 use crate::secrets;
@@ -300,45 +300,12 @@ impl App {
             .as_ref()
             .and_then(|o| self.config.profiles.get(o))
             .cloned();
-        let mut moves = Vec::new();
-        if let Some(original) = &draft.original
-            && *original != name
-        {
-            self.config.profiles.remove(original);
-            // A new name: what the secret store holds for the profile, and the note of
-            // whose sign-ins are remembered, go with it (else a client secret is lost and
-            // a refresh token left where no sign-out would find it). With another app
-            // client too, nothing of the old one's is any use: it is deleted instead.
-            let mut users = self.config.remembered.remove(original).unwrap_or_default();
-            let same_client = before
-                .as_ref()
-                .is_some_and(|b| b.client_id == profile.client_id);
-            if same_client && !users.is_empty() {
-                self.config.remembered.insert(name.clone(), users.clone());
+        let moves = match &draft.original {
+            Some(original) if *original != name => {
+                self.rename_profile(original, &name, before.as_ref(), &profile.client_id)
             }
-            if let Some(before) = &before {
-                users.extend(before.username.clone());
-                let from = secrets::Owner::new(original, &before.client_id).accounts(&users);
-                if same_client {
-                    let to = secrets::Owner::new(&name, &before.client_id).accounts(&users);
-                    moves = from.into_iter().zip(to).collect();
-                } else {
-                    let secrets = self.secrets.clone();
-                    self.tasks.detach(async move {
-                        for account in &from {
-                            let _ = secrets.delete_account(account).await;
-                        }
-                    });
-                }
-            }
-            if self.profile_name == *original {
-                self.profile_name.clone_from(&name);
-                self.config.default_profile = Some(name.clone());
-                if let super::ConnSlot::Ready(conn) = &mut self.conn {
-                    conn.profile_name.clone_from(&name);
-                }
-            }
-        }
+            _ => Vec::new(),
+        };
         self.config.profiles.insert(name.clone(), profile.clone());
         self.save_config();
         self.settings.draft = Some(Draft::from_profile(&name, &profile));
@@ -371,7 +338,59 @@ impl App {
                 }
             }));
         }
-        // The profile in use reconnects when what it connects with changed.
+        self.reconnect_if_changed(&name, before, &profile, secret_changed);
+        self.convert.filled_for = None;
+    }
+
+    /// The profile `original` becomes `name`. What the secret store holds for it, and the
+    /// note of whose sign-ins are remembered, go with it (else a client secret is lost
+    /// and a refresh token left where no sign-out would find it); returns the entries to
+    /// move. With another app client too, nothing of the old one's is any use: it is
+    /// deleted instead.
+    fn rename_profile(
+        &mut self,
+        original: &str,
+        name: &str,
+        before: Option<&Profile>,
+        client_id: &str,
+    ) -> Vec<(secrets::Account, secrets::Account)> {
+        self.config.profiles.remove(original);
+        let mut users = self.config.remembered.remove(original).unwrap_or_default();
+        let same_client = before.is_some_and(|b| b.client_id == client_id);
+        if same_client && !users.is_empty() {
+            self.config
+                .remembered
+                .insert(name.to_owned(), users.clone());
+        }
+        if self.profile_name == original {
+            name.clone_into(&mut self.profile_name);
+            self.config.default_profile = Some(name.to_owned());
+            if let super::ConnSlot::Ready(conn) = &mut self.conn {
+                name.clone_into(&mut conn.profile_name);
+            }
+        }
+        let Some(before) = before else {
+            return Vec::new();
+        };
+        users.extend(before.username.clone());
+        let from = secrets::Owner::new(original, &before.client_id).accounts(&users);
+        if !same_client {
+            self.delete_secrets(from);
+            return Vec::new();
+        }
+        let to = secrets::Owner::new(name, &before.client_id).accounts(&users);
+        from.into_iter().zip(to).collect()
+    }
+
+    /// The profile in use reconnects when what it connects with changed: once its
+    /// entries moved, when a rename moves them.
+    fn reconnect_if_changed(
+        &mut self,
+        name: &str,
+        before: Option<Profile>,
+        profile: &Profile,
+        secret_changed: bool,
+    ) {
         let connects_differently = before.is_none_or(|b| {
             (
                 b.region,
@@ -406,7 +425,6 @@ impl App {
                 self.ask(Action::Reconnect);
             }
         }
-        self.convert.filled_for = None;
     }
 
     pub(super) fn export_profile(&mut self, name: &str) {
